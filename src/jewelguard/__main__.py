@@ -1,0 +1,3 @@
+from jewelguard.cli import main
+
+main()

@@ -1,0 +1,26 @@
+"""How allauth fits JewelGuard: sign-ups become member jewelers; e-mails carry our site URL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
+from django.http import HttpRequest
+
+
+class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
+    def get_email_confirmation_url(self, request: HttpRequest, emailconfirmation: Any) -> str:
+        # Links in e-mails point at the public site URL, not whatever host the request used.
+        url: str = super().get_email_confirmation_url(request, emailconfirmation)
+        return self._on_site(url)
+
+    def get_reset_password_from_key_url(self, key: str) -> str:
+        return self._on_site(str(super().get_reset_password_from_key_url(key)))
+
+    @staticmethod
+    def _on_site(url: str) -> str:
+        if settings.DEBUG:
+            return url
+        path = "/" + url.split("/", 3)[3] if url.startswith("http") else url
+        return str(settings.JEWELGUARD_SITE_URL) + path

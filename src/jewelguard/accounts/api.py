@@ -1,0 +1,135 @@
+"""The member's stores over JSON, with the same permission checks as the pages."""
+
+from __future__ import annotations
+
+from datetime import date, time
+from typing import Literal
+
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, Router, Schema
+from ninja.errors import HttpError
+
+from jewelguard.accounts import services
+from jewelguard.accounts.hours import WEEKDAYS
+from jewelguard.accounts.models import Store
+from jewelguard.accounts.permissions import StoreAction, member_of, store_allows, stores_visible_to
+
+router = Router(tags=["stores"])
+
+Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+
+
+class DayHoursSchema(Schema):
+    opens: time
+    closes: time
+
+
+class HoursExceptionSchema(Schema):
+    date: date
+    label: str = Field("", max_length=80)
+    opens: time | None = None
+    closes: time | None = None
+
+
+class StoreIn(Schema):
+    name: str = Field(..., min_length=1, max_length=120)
+    street_address: str = Field(..., min_length=1, max_length=200)
+    city: str = Field("", max_length=100)
+    postal_code: str = Field(..., min_length=1, max_length=10)
+    country: Literal["US", "CA"]
+    latitude: float | None = Field(None, ge=-90, le=90)
+    longitude: float | None = Field(None, ge=-180, le=180)
+    hours: dict[Weekday, DayHoursSchema] = Field(default_factory=dict)
+    exceptions: list[HoursExceptionSchema] = Field(
+        default_factory=list, max_length=services.MAX_HOURS_EXCEPTIONS
+    )
+
+    def details(self) -> services.StoreDetails:
+        return services.StoreDetails(
+            name=self.name,
+            street_address=self.street_address,
+            city=self.city,
+            postal_code=self.postal_code,
+            country=self.country,
+            latitude=self.latitude,
+            longitude=self.longitude,
+            week={WEEKDAYS.index(day): (h.opens, h.closes) for day, h in self.hours.items()},
+            exceptions=[
+                services.HoursExceptionInput(
+                    date=e.date, label=e.label, opens=e.opens, closes=e.closes
+                )
+                for e in self.exceptions
+            ],
+        )
+
+
+class StoreOut(Schema):
+    id: int
+    name: str
+    street_address: str
+    city: str
+    region: str
+    postal_code: str
+    country: str
+    latitude: float
+    longitude: float
+    location_source: str
+    h3_cell: str
+    time_zone: str
+    hours: dict[str, DayHoursSchema]
+    exceptions: list[HoursExceptionSchema]
+
+    @staticmethod
+    def resolve_hours(store: Store) -> dict[str, dict[str, time]]:
+        return {
+            WEEKDAYS[h.weekday]: {"opens": h.opens, "closes": h.closes} for h in store.hours.all()
+        }
+
+    @staticmethod
+    def resolve_exceptions(store: Store) -> list[dict[str, object]]:
+        return [
+            {"date": e.date, "label": e.label, "opens": e.opens, "closes": e.closes}
+            for e in store.hours_exceptions.all()
+        ]
+
+
+def _store(request: HttpRequest, store_id: int, action: StoreAction) -> Store:
+    store = get_object_or_404(Store.objects.select_related("member"), pk=store_id)
+    if not store_allows(user=request.user, store=store, action=StoreAction.VIEW):
+        raise Http404
+    if not store_allows(user=request.user, store=store, action=action):
+        raise HttpError(403, "You may not do that to this store.")
+    return store
+
+
+@router.get("/stores", response=list[StoreOut])
+def list_stores(request: HttpRequest) -> list[Store]:
+    """The stores you may see: your own, or those you work at."""
+    return list(stores_visible_to(user=request.user).prefetch_related("hours", "hours_exceptions"))
+
+
+@router.post("/stores", response={201: StoreOut})
+def create_store(request: HttpRequest, payload: StoreIn) -> tuple[int, Store]:
+    member = member_of(user=request.user)
+    if member is None:
+        raise HttpError(403, "Only member jewelers add stores.")
+    return 201, services.store_create(member=member, details=payload.details())
+
+
+@router.get("/stores/{store_id}", response=StoreOut)
+def get_store(request: HttpRequest, store_id: int) -> Store:
+    return _store(request, store_id, StoreAction.VIEW)
+
+
+@router.put("/stores/{store_id}", response=StoreOut)
+def update_store(request: HttpRequest, store_id: int, payload: StoreIn) -> Store:
+    store = _store(request, store_id, StoreAction.EDIT)
+    return services.store_update(store=store, details=payload.details())
+
+
+@router.delete("/stores/{store_id}", response={204: None})
+def delete_store(request: HttpRequest, store_id: int) -> tuple[int, None]:
+    store = _store(request, store_id, StoreAction.DELETE)
+    services.store_delete(store=store)
+    return 204, None

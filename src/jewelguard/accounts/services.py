@@ -1,0 +1,316 @@
+"""Every write in the accounts room: members, stores and their hours, staff, API tokens."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import date, time, timedelta
+from functools import partial
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jewelguard.accounts import geo
+from jewelguard.accounts.hours import WEEKDAYS, HoursError, check_day
+from allauth.account.models import EmailAddress
+
+from jewelguard.accounts.models import (
+    Agency,
+    ApiToken,
+    BusinessHours,
+    Country,
+    HoursException,
+    LocationSource,
+    Member,
+    Role,
+    StaffGrant,
+    StaffInvitation,
+    StaffRight,
+    Store,
+    User,
+)
+
+INVITATION_LIFETIME = timedelta(days=14)
+MAX_HOURS_EXCEPTIONS = 366
+
+
+@dataclass(frozen=True)
+class HoursExceptionInput:
+    date: date
+    label: str = ""
+    opens: time | None = None
+    closes: time | None = None
+
+
+@dataclass(frozen=True)
+class StoreDetails:
+    """What a jeweler tells us about a store. Location comes from the ZIP code unless given."""
+
+    name: str
+    street_address: str
+    postal_code: str
+    country: str
+    city: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    # weekday (0 = Monday) -> (opens, closes); a missing day is closed.
+    week: dict[int, tuple[time | None, time | None]] = field(default_factory=dict)
+    exceptions: list[HoursExceptionInput] = field(default_factory=list)
+
+
+@transaction.atomic
+def user_create(
+    *,
+    email: str,
+    password: str | None,
+    role: Role = Role.MEMBER,
+    full_name: str = "",
+    agency: Agency | None = None,
+    email_verified: bool = False,
+) -> User:
+    """A person who can sign in; ``email_verified`` for people an operator vouches for."""
+    user = User(email=email.strip().lower(), role=role, full_name=full_name.strip(), agency=agency)
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    EmailAddress.objects.create(
+        user=user, email=user.email, primary=True, verified=email_verified
+    )
+    return user
+
+
+def member_create(*, owner: User, name: str) -> Member:
+    member = Member(owner=owner, name=name.strip())
+    member.full_clean()
+    member.save()
+    return member
+
+
+def _locate(details: StoreDetails) -> tuple[geo.Place, LocationSource]:
+    """Where the store is: a map pick wins; otherwise the ZIP code's centroid."""
+    if details.country not in Country.values:
+        raise geo.GeoError("country", _("Choose the United States or Canada."))
+    code = geo.normalize_postal_code(postal_code=details.postal_code, country=details.country)
+    picked = details.latitude is not None or details.longitude is not None
+    if picked:
+        if details.latitude is None or details.longitude is None:
+            raise geo.GeoError("latitude", _("Give both latitude and longitude, or neither."))
+        geo.check_coordinates(
+            latitude=details.latitude, longitude=details.longitude, country=details.country
+        )
+        zip_place = geo.postal_code_place(postal_code=code, country=details.country)
+        place = geo.Place(
+            postal_code=code,
+            city=details.city.strip() or (zip_place.city if zip_place else ""),
+            region=zip_place.region
+            if zip_place
+            else geo.region_for(postal_code=code, country=details.country),
+            latitude=details.latitude,
+            longitude=details.longitude,
+            time_zone=geo.time_zone_at(latitude=details.latitude, longitude=details.longitude),
+        )
+        return place, LocationSource.MAP
+    found = geo.postal_code_place(postal_code=code, country=details.country)
+    if found is None:
+        raise geo.GeoError(
+            "latitude",
+            _("Canadian postal codes cannot be placed offline: pick the store on the map."),
+        )
+    if details.city.strip():
+        found = geo.Place(**{**found.__dict__, "city": details.city.strip()})
+    return found, LocationSource.POSTAL_CODE
+
+
+def _checked_hours(
+    details: StoreDetails,
+) -> tuple[list[tuple[int, time, time]], list[HoursExceptionInput]]:
+    week: list[tuple[int, time, time]] = []
+    for weekday, (opens, closes) in sorted(details.week.items()):
+        if weekday not in range(7):
+            raise ValidationError({"hours": _("Weekdays run from Monday (0) to Sunday (6).")})
+        try:
+            day = check_day(field=WEEKDAYS[weekday], weekday=weekday, opens=opens, closes=closes)
+        except HoursError as error:
+            raise ValidationError({f"hours_{error.field}": error.message}) from None
+        if day is not None:
+            week.append((day.weekday, day.opens, day.closes))
+    if len(details.exceptions) > MAX_HOURS_EXCEPTIONS:
+        raise ValidationError(
+            {"exceptions": _("At most %(n)d special days.") % {"n": MAX_HOURS_EXCEPTIONS}}
+        )
+    seen: set[date] = set()
+    for row, exception in enumerate(details.exceptions, start=1):
+        if exception.date in seen:
+            raise ValidationError(
+                {"exceptions": _("Row %(row)d: %(date)s is listed twice.")
+                 % {"row": row, "date": exception.date}}
+            )
+        seen.add(exception.date)
+        try:
+            check_day(field="exceptions", weekday=0, opens=exception.opens, closes=exception.closes)
+        except HoursError as error:
+            raise ValidationError(
+                {"exceptions": _("Row %(row)d: %(msg)s") % {"row": row, "msg": error.message}}
+            ) from None
+    return week, details.exceptions
+
+
+def _apply(store: Store, details: StoreDetails) -> tuple[list[tuple[int, time, time]], list[HoursExceptionInput]]:
+    """Fill a store from details, checking everything before anything is written."""
+    try:
+        place, source = _locate(details)
+    except geo.GeoError as error:
+        raise ValidationError({error.field: error.message}) from None
+    store.name = details.name.strip()
+    store.street_address = details.street_address.strip()
+    store.city = place.city
+    store.region = place.region
+    store.postal_code = place.postal_code
+    store.country = details.country
+    store.latitude = place.latitude
+    store.longitude = place.longitude
+    store.location_source = source
+    store.time_zone = place.time_zone
+    store.h3_cell = geo.h3_cell(latitude=place.latitude, longitude=place.longitude)
+    store.updated_at = timezone.now()
+    store.full_clean(exclude=["member"])
+    return _checked_hours(details)
+
+
+def _write_hours(
+    store: Store, week: list[tuple[int, time, time]], exceptions: list[HoursExceptionInput]
+) -> None:
+    store.hours.all().delete()
+    BusinessHours.objects.bulk_create(
+        BusinessHours(store=store, weekday=weekday, opens=opens, closes=closes)
+        for weekday, opens, closes in week
+    )
+    store.hours_exceptions.all().delete()
+    HoursException.objects.bulk_create(
+        HoursException(
+            store=store, date=e.date, label=e.label.strip()[:80], opens=e.opens, closes=e.closes
+        )
+        for e in exceptions
+    )
+
+
+@transaction.atomic
+def store_create(*, member: Member, details: StoreDetails) -> Store:
+    """Add a store, placed offline from its ZIP code or from a map pick, with its hours.
+
+    Raises ValidationError keyed by field; nothing is written unless all of it is valid.
+    """
+    store = Store(member=member)
+    week, exceptions = _apply(store, details)
+    store.save()
+    _write_hours(store, week, exceptions)
+    return store
+
+
+@transaction.atomic
+def store_update(*, store: Store, details: StoreDetails) -> Store:
+    week, exceptions = _apply(store, details)
+    store.save()
+    _write_hours(store, week, exceptions)
+    return store
+
+
+@transaction.atomic
+def store_delete(*, store: Store) -> None:
+    store.delete()
+
+
+def _send_invitation(*, invitation_id: int, token: str) -> None:
+    invitation = StaffInvitation.objects.select_related("member").get(pk=invitation_id)
+    url = settings.JEWELGUARD_SITE_URL + reverse("accounts:invitation_accept", args=[token])
+    send_mail(
+        subject=_("%(member)s invites you to JewelGuard") % {"member": invitation.member.name},
+        message=render_to_string(
+            "accounts/email/invitation.txt", {"invitation": invitation, "url": url}
+        ),
+        from_email=None,
+        recipient_list=[invitation.email],
+    )
+
+
+@transaction.atomic
+def staff_invite(
+    *, member: Member, email: str, grants: dict[int, list[str]]
+) -> tuple[StaffInvitation, str]:
+    """Invite someone as staff of some of the member's stores; the e-mail leaves on commit."""
+    if not grants:
+        raise ValidationError({"stores": _("Choose at least one store.")})
+    own = set(member.stores.values_list("pk", flat=True))
+    for store_id, rights in grants.items():
+        if store_id not in own:
+            raise ValidationError({"stores": _("That store is not one of yours.")})
+        unknown = set(rights) - set(StaffRight.values)
+        if unknown:
+            raise ValidationError({"rights": _("Unknown right: %(r)s") % {"r": sorted(unknown)[0]}})
+    token = secrets.token_urlsafe(32)
+    invitation = StaffInvitation(
+        member=member,
+        email=email.strip().lower(),
+        grants={str(k): sorted(set(v) | {StaffRight.VIEW.value}) for k, v in grants.items()},
+        token_hash=ApiToken.hash(token),
+        expires_at=timezone.now() + INVITATION_LIFETIME,
+    )
+    invitation.full_clean()
+    invitation.save()
+    transaction.on_commit(partial(_send_invitation, invitation_id=invitation.pk, token=token))
+    return invitation, token
+
+
+@transaction.atomic
+def staff_invitation_accept(*, token: str, user: User) -> list[StaffGrant]:
+    invitation = (
+        StaffInvitation.objects.select_for_update()
+        .filter(token_hash=ApiToken.hash(token), accepted_at__isnull=True)
+        .first()
+    )
+    if invitation is None or invitation.expires_at < timezone.now():
+        raise ValidationError({"token": _("This invitation is not valid or has expired.")})
+    if invitation.email != user.email:
+        raise ValidationError(
+            {"token": _("This invitation was sent to another e-mail address.")}
+        )
+    if user.role not in (Role.MEMBER, Role.STAFF) or hasattr(user, "member"):
+        raise ValidationError({"token": _("Store owners cannot join another member as staff.")})
+    user.role = Role.STAFF
+    user.save(update_fields=["role"])
+    grants = []
+    stores = Store.objects.filter(member=invitation.member, pk__in=map(int, invitation.grants))
+    for store in stores:
+        grant, _created = StaffGrant.objects.update_or_create(
+            user=user, store=store, defaults={"rights": invitation.grants[str(store.pk)]}
+        )
+        grants.append(grant)
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return grants
+
+
+def staff_grant_revoke(*, grant: StaffGrant) -> None:
+    grant.delete()
+
+
+def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
+    """A new API token; the plain token is returned once and only its hash is kept."""
+    token = "jg_" + secrets.token_urlsafe(32)
+    api_token = ApiToken(
+        user=user, name=name.strip(), prefix=token[:8], token_hash=ApiToken.hash(token)
+    )
+    api_token.full_clean()
+    api_token.save()
+    return api_token, token
+
+
+def api_token_revoke(*, api_token: ApiToken) -> None:
+    api_token.delete()

@@ -1,0 +1,186 @@
+"""Pages of the accounts room: the member's dashboard, stores, staff and API tokens."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jewelguard.accounts import services
+from jewelguard.accounts.forms import ApiTokenForm, StaffInviteForm, StoreForm
+from jewelguard.accounts.models import ApiToken, StaffGrant, Store, User
+from jewelguard.accounts.permissions import StoreAction, member_of, store_allows, stores_visible_to
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _store_for(request: HttpRequest, pk: int, action: StoreAction) -> Store:
+    """The store, if this user may take the action; 404 when they may not even see it."""
+    store = get_object_or_404(Store.objects.select_related("member"), pk=pk)
+    if not store_allows(user=request.user, store=store, action=StoreAction.VIEW):
+        raise Http404
+    if not store_allows(user=request.user, store=store, action=action):
+        raise PermissionDenied
+    return store
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "accounts/dashboard.html",
+        {"member": member_of(user=request.user), "stores": stores_visible_to(user=request.user)},
+    )
+
+
+@login_required
+def store_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "accounts/store_list.html",
+        {"member": member_of(user=request.user), "stores": stores_visible_to(user=request.user)},
+    )
+
+
+@login_required
+def store_create(request: HttpRequest) -> HttpResponse:
+    member = member_of(user=request.user)
+    if member is None:
+        raise PermissionDenied
+    form = StoreForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            store = services.store_create(member=member, details=form.details())
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("Store added: %(name)s") % {"name": store.name})
+            return redirect("accounts:store_detail", pk=store.pk)
+    return render(request, "accounts/store_form.html", {"form": form, "store": None})
+
+
+@login_required
+def store_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    store = _store_for(request, pk, StoreAction.VIEW)
+    return render(
+        request,
+        "accounts/store_detail.html",
+        {
+            "store": store,
+            "can_edit": store_allows(user=request.user, store=store, action=StoreAction.EDIT),
+            "can_delete": store_allows(user=request.user, store=store, action=StoreAction.DELETE),
+        },
+    )
+
+
+@login_required
+def store_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    store = _store_for(request, pk, StoreAction.EDIT)
+    form = StoreForm(request.POST or None, initial=StoreForm.initial_for(store))
+    if request.method == "POST" and form.is_valid():
+        kept = [
+            services.HoursExceptionInput(date=e.date, label=e.label, opens=e.opens, closes=e.closes)
+            for e in store.hours_exceptions.all()
+        ]
+        try:
+            services.store_update(store=store, details=form.details(keep_exceptions=kept))
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("Store saved."))
+            return redirect("accounts:store_detail", pk=store.pk)
+    return render(request, "accounts/store_form.html", {"form": form, "store": store})
+
+
+@login_required
+@require_POST
+def store_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    store = _store_for(request, pk, StoreAction.DELETE)
+    services.store_delete(store=store)
+    messages.success(request, _("Store removed."))
+    return redirect("accounts:store_list")
+
+
+@login_required
+def staff(request: HttpRequest) -> HttpResponse:
+    member = member_of(user=request.user)
+    if member is None:
+        raise PermissionDenied
+    form = StaffInviteForm(request.POST or None, member_stores=member.stores.all())
+    if request.method == "POST" and form.is_valid():
+        rights = form.cleaned_data["rights"]
+        try:
+            services.staff_invite(
+                member=member,
+                email=form.cleaned_data["email"],
+                grants={store.pk: rights for store in form.cleaned_data["stores"]},
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                for message in errors:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(request, _("Invitation sent."))
+            return redirect("accounts:staff")
+    grants = StaffGrant.objects.filter(store__member=member).select_related("user", "store")
+    return render(
+        request,
+        "accounts/staff.html",
+        {"form": form, "grants": grants, "invitations": member.invitations.all()[:50]},
+    )
+
+
+@login_required
+@require_POST
+def staff_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    member = member_of(user=request.user)
+    grant = get_object_or_404(StaffGrant, pk=pk, store__member=member) if member else None
+    if grant is None:
+        raise Http404
+    services.staff_grant_revoke(grant=grant)
+    messages.success(request, _("Access removed."))
+    return redirect("accounts:staff")
+
+
+@login_required
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    if request.method == "POST":
+        try:
+            services.staff_invitation_accept(token=token, user=_user(request))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("You now have access to the stores you were invited to."))
+            return redirect("accounts:store_list")
+    return render(request, "accounts/invitation_accept.html", {"token": token})
+
+
+@login_required
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = ApiTokenForm(request.POST or None)
+    new_token = None
+    if request.method == "POST" and form.is_valid():
+        _created, new_token = services.api_token_create(user=user, name=form.cleaned_data["name"])
+        form = ApiTokenForm()
+    return render(
+        request,
+        "accounts/api_tokens.html",
+        {"form": form, "tokens": user.api_tokens.all(), "new_token": new_token},
+    )
+
+
+@login_required
+@require_POST
+def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    token = get_object_or_404(ApiToken, pk=pk, user=_user(request))
+    services.api_token_revoke(api_token=token)
+    messages.success(request, _("Token revoked."))
+    return redirect("accounts:api_tokens")

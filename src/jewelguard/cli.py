@@ -1,0 +1,118 @@
+"""The `jewelguard` command: Django's management commands, plus up, serve and worker."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Sequence
+
+USAGE = """usage: jewelguard COMMAND [options]
+
+  up        first run: create the data directory, migrate, load demo data;
+            then serve on 127.0.0.1:8000 with the task worker alongside (Ctrl-C stops all)
+  serve     serve the web application under uvicorn (--host, --port, --workers)
+  worker    run background tasks from the database queue
+  ...       any Django management command (migrate, createsuperuser, shell, check, ...)
+"""
+
+
+def _setup() -> None:
+    """Configure Django, turning a configuration error into one plain line."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jewelguard.settings")
+    from jewelguard.config import ConfigError
+
+    try:
+        import django
+
+        django.setup()
+    except ConfigError as error:
+        sys.stderr.write(f"jewelguard: configuration error: {error}\n")
+        raise SystemExit(2) from None
+
+
+def _serve(host: str, port: int, workers: int) -> None:
+    import uvicorn
+
+    uvicorn.run(
+        "jewelguard.asgi:application",
+        host=host,
+        port=port,
+        workers=workers,
+        lifespan="off",
+        access_log=False,
+        proxy_headers=True,
+    )
+
+
+def _worker() -> None:
+    from django.core.management import call_command
+
+    call_command("db_worker", "--interval", "0.5")
+
+
+def _up(host: str, port: int) -> None:
+    # The embedded default is a local demo: debug mode, e-mail printed to the console.
+    os.environ.setdefault("JEWELGUARD_DEBUG", "1")
+    _setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from jewelguard import demo
+
+    data_dir = settings.JEWELGUARD_DATA_DIR
+    data_dir.mkdir(parents=True, exist_ok=True)
+    print(f"JewelGuard data directory: {data_dir}")
+    call_command("migrate", interactive=False, verbosity=0)
+    if not demo.demo_loaded():
+        logins = demo.demo_load(password=os.environ.get("JEWELGUARD_DEMO_PASSWORD") or None)
+        print("\nDemo logins (shown this once; keep them):")
+        for login in logins:
+            print(f"  {login.who:32} {login.email:40} {login.password}")
+        print()
+    else:
+        print("Demo data already loaded; reusing it.")
+
+    worker = subprocess.Popen([sys.executable, "-m", "jewelguard", "worker"])
+    print(f"JewelGuard is up: http://{host}:{port}/  (Ctrl-C to stop)")
+    try:
+        _serve(host, port, workers=1)
+    finally:
+        worker.send_signal(signal.SIGINT)
+        try:
+            worker.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = list(sys.argv[1:] if argv is None else argv)
+    command = args[0] if args else "help"
+    if command in {"help", "-h", "--help"}:
+        print(USAGE)
+        if not args:
+            raise SystemExit(2)
+        return
+    if command in {"up", "serve"}:
+        parser = argparse.ArgumentParser(prog=f"jewelguard {command}")
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        if command == "serve":
+            parser.add_argument("--workers", type=int, default=1)
+        options = parser.parse_args(args[1:])
+        if command == "up":
+            _up(options.host, options.port)
+        else:
+            _setup()
+            _serve(options.host, options.port, options.workers)
+        return
+    if command == "worker":
+        _setup()
+        _worker()
+        return
+    _setup()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["jewelguard", *args])

@@ -1,0 +1,175 @@
+"""Configuration read from the environment, checked once with errors that name the variable.
+
+Everything JewelGuard needs to know about its deployment comes from ``JEWELGUARD_*``
+variables. ``load()`` turns them into a typed ``Config``; a missing or malformed value stops
+start-up with a message naming the variable, rather than failing on the first request.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+# The value shipped in examples; production refuses it.
+EXAMPLE_SECRET_KEY = "change-me"  # noqa: S105
+MIN_SECRET_KEY_LENGTH = 32
+
+
+class ConfigError(Exception):
+    """A configuration value is missing or wrong; the message names the variable."""
+
+
+@dataclass(frozen=True)
+class EmailConfig:
+    host: str = "localhost"
+    port: int = 25
+    user: str = ""
+    password: str = field(default="", repr=False)
+    use_tls: bool = False
+    from_address: str = "JewelGuard <no-reply@localhost>"
+    backend: str = "django.core.mail.backends.smtp.EmailBackend"
+
+
+@dataclass(frozen=True)
+class Config:
+    debug: bool
+    secret_key: str = field(repr=False)
+    data_dir: Path
+    database_url: str
+    redis_url: str
+    allowed_hosts: list[str]
+    csrf_trusted_origins: list[str]
+    email: EmailConfig
+    map_tiles_url: str
+    ssl_redirect: bool
+    site_url: str
+
+
+def _flag(env: dict[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigError(f"{name} must be one of 1/0, true/false, yes/no, on/off; got {raw!r}")
+
+
+def _int(env: dict[str, str], name: str, default: int, *, low: int, high: int) -> int:
+    raw = env.get(name, "")
+    if raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number; got {raw!r}") from None
+    if not low <= value <= high:
+        raise ConfigError(f"{name} must be between {low} and {high}; got {value}")
+    return value
+
+
+def _list(env: dict[str, str], name: str, default: list[str]) -> list[str]:
+    raw = env.get(name, "")
+    if raw.strip() == "":
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def _url(env: dict[str, str], name: str, default: str, schemes: set[str]) -> str:
+    raw = env.get(name, "").strip() or default
+    if raw == "":
+        return ""
+    parsed = urlparse(raw)
+    if parsed.scheme not in schemes:
+        allowed = ", ".join(sorted(schemes))
+        raise ConfigError(f"{name} must start with one of {allowed}; got scheme {parsed.scheme!r}")
+    return raw
+
+
+def _local_secret_key(data_dir: Path) -> str:
+    """A per-installation key for development, kept beside the database and never printed."""
+    path = data_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(50)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def load(env: dict[str, str] | None = None) -> Config:
+    """Read and check the configuration; raise ConfigError naming the first bad variable."""
+    env = dict(os.environ) if env is None else env
+    debug = _flag(env, "JEWELGUARD_DEBUG", default=False)
+    data_dir = Path(env.get("JEWELGUARD_DATA_DIR", "") or Path.cwd() / ".jewelguard").resolve()
+
+    secret_key = env.get("JEWELGUARD_SECRET_KEY", "")
+    if not debug:
+        if secret_key == "":
+            raise ConfigError(
+                "JEWELGUARD_SECRET_KEY is missing: production mode (JEWELGUARD_DEBUG off) needs "
+                "a long random secret key, e.g. from `python3 -c 'import secrets; "
+                "print(secrets.token_urlsafe(50))'`"
+            )
+        if secret_key == EXAMPLE_SECRET_KEY or secret_key.startswith("django-insecure"):
+            raise ConfigError("JEWELGUARD_SECRET_KEY is the example value; set a random one")
+        if len(secret_key) < MIN_SECRET_KEY_LENGTH:
+            raise ConfigError(
+                f"JEWELGUARD_SECRET_KEY is too short: at least {MIN_SECRET_KEY_LENGTH} characters"
+            )
+    elif secret_key == "":
+        secret_key = _local_secret_key(data_dir)
+
+    database_url = _url(
+        env,
+        "JEWELGUARD_DATABASE_URL",
+        f"sqlite:///{data_dir / 'jewelguard.sqlite3'}",
+        {"sqlite", "postgres", "postgresql"},
+    )
+    redis_url = _url(env, "JEWELGUARD_REDIS_URL", "", {"redis", "rediss", "unix"})
+    allowed_hosts = _list(
+        env, "JEWELGUARD_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if debug else []
+    )
+    if not debug and not allowed_hosts:
+        raise ConfigError(
+            "JEWELGUARD_ALLOWED_HOSTS is missing: production mode needs the host names this "
+            "site answers to, comma-separated (e.g. jewelguard.example.org)"
+        )
+    site_url = _url(
+        env, "JEWELGUARD_SITE_URL", "http://127.0.0.1:8000", {"http", "https"}
+    ).rstrip("/")
+
+    email = EmailConfig(
+        host=env.get("JEWELGUARD_EMAIL_HOST", "localhost"),
+        port=_int(env, "JEWELGUARD_EMAIL_PORT", 25, low=1, high=65535),
+        user=env.get("JEWELGUARD_EMAIL_USER", ""),
+        password=env.get("JEWELGUARD_EMAIL_PASSWORD", ""),
+        use_tls=_flag(env, "JEWELGUARD_EMAIL_USE_TLS", default=False),
+        from_address=env.get("JEWELGUARD_EMAIL_FROM", "") or "JewelGuard <no-reply@localhost>",
+        backend=(
+            "django.core.mail.backends.console.EmailBackend"
+            if _flag(env, "JEWELGUARD_EMAIL_CONSOLE", default=debug)
+            else "django.core.mail.backends.smtp.EmailBackend"
+        ),
+    )
+    return Config(
+        debug=debug,
+        secret_key=secret_key,
+        data_dir=data_dir,
+        database_url=database_url,
+        redis_url=redis_url,
+        allowed_hosts=allowed_hosts,
+        csrf_trusted_origins=_list(env, "JEWELGUARD_CSRF_TRUSTED_ORIGINS", []),
+        email=email,
+        map_tiles_url=env.get(
+            "JEWELGUARD_MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+        ),
+        ssl_redirect=_flag(env, "JEWELGUARD_SSL_REDIRECT", default=False),
+        site_url=site_url,
+    )

@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from jewelguard.api import api
+
+urlpatterns = [
+    path("", include("jewelguard.core.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("me/", include("jewelguard.accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+]
