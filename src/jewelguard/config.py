@@ -46,6 +46,9 @@ class Config:
     map_tiles_url: str
     ssl_redirect: bool
     site_url: str
+    # Where contact and media inquiries are e-mailed.
+    contact_recipients: list[str]
+    media_recipients: list[str]
 
 
 def _flag(env: dict[str, str], name: str, default: bool) -> bool:
@@ -172,4 +175,6 @@ def load(env: dict[str, str] | None = None) -> Config:
         ),
         ssl_redirect=_flag(env, "JEWELGUARD_SSL_REDIRECT", default=False),
         site_url=site_url,
+        contact_recipients=_list(env, "JEWELGUARD_CONTACT_EMAILS", ["contact@localhost"]),
+        media_recipients=_list(env, "JEWELGUARD_MEDIA_EMAILS", ["media@localhost"]),
     )

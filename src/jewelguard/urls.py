@@ -7,6 +7,8 @@ urlpatterns = [
     path("", include("jewelguard.core.urls")),
     path("accounts/", include("allauth.urls")),
     path("me/", include("jewelguard.accounts.urls")),
+    path("pledge/", include("jewelguard.pledge.urls")),
+    path("playbook/", include("jewelguard.playbook.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
