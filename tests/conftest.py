@@ -43,11 +43,16 @@ def make_user(email: str, role: Role = Role.MEMBER, **extra: Any) -> User:
     )
 
 
-def make_store(member: Member, name: str = "Front Range Jewelers", postal_code: str = "80202",
-               **extra: Any) -> Store:
+def make_store(
+    member: Member, name: str = "Front Range Jewelers", postal_code: str = "80202", **extra: Any
+) -> Store:
     details = services.StoreDetails(
-        name=name, street_address="1430 Larimer St", postal_code=postal_code, country="US",
-        week={d: (time(10), time(18)) for d in range(6)}, **extra,
+        name=name,
+        street_address="1430 Larimer St",
+        postal_code=postal_code,
+        country="US",
+        week={d: (time(10), time(18)) for d in range(6)},
+        **extra,
     )
     return services.store_create(member=member, details=details)
 
@@ -89,8 +94,9 @@ def analyst(db) -> User:
 
 @pytest.fixture
 def officer(db) -> User:
-    agency = Agency.objects.create(name="Denver Police Department", ori="CODPD0000",
-                                   jurisdiction="Denver")
+    agency = Agency.objects.create(
+        name="Denver Police Department", ori="CODPD0000", jurisdiction="Denver"
+    )
     return make_user("dana@denvergov.example", role=Role.OFFICER, agency=agency)
 
 
@@ -113,7 +119,7 @@ class SmtpSink:
     port: int
     messages: list[Message] = field(default_factory=list)
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.messages.append(message_from_bytes(envelope.content))
         return "250 OK"
 
@@ -156,8 +162,13 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
         **browser_type_launch_args,
         "executable_path": CHROMIUM,
         "args": [
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
             "--disable-dev-shm-usage",
         ],
     }

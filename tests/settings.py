@@ -7,7 +7,7 @@ os.environ.setdefault("JEWELGUARD_DEBUG", "1")
 os.environ.setdefault("JEWELGUARD_DATA_DIR", tempfile.mkdtemp(prefix="jewelguard-test-"))
 os.environ.setdefault("JEWELGUARD_MAP_TILES_URL", "")
 
-from jewelguard.settings import *  # noqa: E402, F403
+from jewelguard.settings import *  # noqa: F403
 
 # Fast hashing: tests create many users; argon2 stays the production hasher.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -144,9 +144,9 @@ def load(env: dict[str, str] | None = None) -> Config:
             "JEWELGUARD_ALLOWED_HOSTS is missing: production mode needs the host names this "
             "site answers to, comma-separated (e.g. jewelguard.example.org)"
         )
-    site_url = _url(
-        env, "JEWELGUARD_SITE_URL", "http://127.0.0.1:8000", {"http", "https"}
-    ).rstrip("/")
+    site_url = _url(env, "JEWELGUARD_SITE_URL", "http://127.0.0.1:8000", {"http", "https"}).rstrip(
+        "/"
+    )
 
     email = EmailConfig(
         host=env.get("JEWELGUARD_EMAIL_HOST", "localhost"),

@@ -16,10 +16,22 @@ OPEN_HOURS = {d: (time(10), time(18)) for d in range(5)} | {5: (time(10), time(1
 
 # Three member jewelers in real U.S. cities whose police publish open crime data.
 JEWELERS = [
-    ("denver", "Ana Morales", "Mile High Diamonds", "Mile High Diamonds — Larimer Square",
-     "1430 Larimer St", "80202"),
-    ("philadelphia", "Sam Whitaker", "Rittenhouse Fine Jewelry", "Rittenhouse Fine Jewelry",
-     "1700 Walnut St", "19103"),
+    (
+        "denver",
+        "Ana Morales",
+        "Mile High Diamonds",
+        "Mile High Diamonds — Larimer Square",
+        "1430 Larimer St",
+        "80202",
+    ),
+    (
+        "philadelphia",
+        "Sam Whitaker",
+        "Rittenhouse Fine Jewelry",
+        "Rittenhouse Fine Jewelry",
+        "1700 Walnut St",
+        "19103",
+    ),
     ("seattle", "Mei Tanaka", "Pike Street Gems", "Pike Street Gems", "1501 4th Ave", "98101"),
 ]
 
@@ -44,7 +56,11 @@ def demo_load(*, password: str | None = None) -> list[DemoLogin]:
         secret = password or secrets.token_urlsafe(9)
         email = f"{local}@{DEMO_DOMAIN}"
         user = accounts.user_create(
-            email=email, password=secret, role=role, full_name=full_name, email_verified=True,
+            email=email,
+            password=secret,
+            role=role,
+            full_name=full_name,
+            email_verified=True,
             **extra,
         )
         logins.append(DemoLogin(who=who, email=email, password=secret))
@@ -65,7 +81,10 @@ def demo_load(*, password: str | None = None) -> list[DemoLogin]:
             accounts.store_create(
                 member=member,
                 details=accounts.StoreDetails(
-                    name=store_name, street_address=street, postal_code=zip_code, country="US",
+                    name=store_name,
+                    street_address=street,
+                    postal_code=zip_code,
+                    country="US",
                     week=dict(OPEN_HOURS),
                 ),
             )
@@ -80,6 +99,11 @@ def demo_load(*, password: str | None = None) -> list[DemoLogin]:
     agency = Agency.objects.create(
         name="Denver Police Department", ori="CODPD0000", jurisdiction="City and County of Denver"
     )
-    person("Police officer (Denver)", "officer.denver", Role.OFFICER, "Officer Dana Reyes",
-           agency=agency)
+    person(
+        "Police officer (Denver)",
+        "officer.denver",
+        Role.OFFICER,
+        "Officer Dana Reyes",
+        agency=agency,
+    )
     return logins
