@@ -6,3 +6,10 @@ class PlaybookConfig(AppConfig):
     name = "jewelguard.playbook"
     label = "playbook"
     verbose_name = _("Playbook")
+
+    def ready(self) -> None:
+        # Check the content files at start-up: a bad edit stops the site with a message naming
+        # the file, the scenario or control and the field, instead of breaking a page later.
+        from jewelguard.playbook.content import playbook
+
+        playbook()

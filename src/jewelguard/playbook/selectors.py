@@ -1,0 +1,145 @@
+"""Reads of the playbook, in the active language. Other rooms call these; keep them stable.
+
+Every string a view holds is already in the language of the current request or
+``translation.override`` block: French for ``fr-ca`` (any ``fr``), English otherwise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import get_language
+
+from jewelguard.playbook.content import Control, Playbook, Scenario, playbook
+
+
+@dataclass(frozen=True)
+class FigureView:
+    value: str
+    source: str
+
+
+@dataclass(frozen=True)
+class ControlView:
+    id: str
+    name: str
+    description: str
+    effect: str
+    # "low", "medium" or "high": our estimate of what the control costs a single store.
+    cost_band: str
+    standards: list[str]
+    scenario_ids: list[str]
+    source: str
+
+
+@dataclass(frozen=True)
+class ScenarioView:
+    id: str
+    title: str
+    summary: str
+    timing: str
+    what_to_do: list[str]
+    stay_safe: list[str]
+    limit_loss: list[str]
+    controls: list[ControlView]
+    figures: list[FigureView]
+
+
+@dataclass(frozen=True)
+class YearFigures:
+    year: int
+    crimes: int
+    losses_cents: int
+    notes: str
+
+
+@dataclass(frozen=True)
+class SourceView:
+    name: str
+    note: str
+
+
+def content_language() -> str:
+    """The content language for the active Django language: "fr" or "en"."""
+    return "fr" if (get_language() or "en").lower().startswith("fr") else "en"
+
+
+def content_version() -> str:
+    """Changes whenever the content files change; for cache keys."""
+    return playbook().version
+
+
+def _control_view(control: Control, language: str) -> ControlView:
+    return ControlView(
+        id=control.id,
+        name=control.name.in_language(language),
+        description=control.description.in_language(language),
+        effect=control.effect.in_language(language),
+        cost_band=control.cost_band,
+        standards=list(control.standards),
+        scenario_ids=list(control.scenario_ids),
+        source=control.source.in_language(language),
+    )
+
+
+def _scenario_view(book: Playbook, scenario: Scenario, language: str) -> ScenarioView:
+    return ScenarioView(
+        id=scenario.id,
+        title=scenario.title.in_language(language),
+        summary=scenario.summary.in_language(language),
+        timing=scenario.timing.in_language(language),
+        what_to_do=[step.in_language(language) for step in scenario.what_to_do],
+        stay_safe=[tip.in_language(language) for tip in scenario.stay_safe],
+        limit_loss=[tip.in_language(language) for tip in scenario.limit_loss],
+        controls=[_control_view(book.control(c), language) for c in scenario.control_ids],
+        figures=[
+            FigureView(value=f.value.in_language(language), source=f.source.in_language(language))
+            for f in scenario.figures
+        ],
+    )
+
+
+def scenario_list() -> list[ScenarioView]:
+    """The ten threat scenarios, in the order of the security guidance."""
+    book, language = playbook(), content_language()
+    return [_scenario_view(book, scenario, language) for scenario in book.scenarios]
+
+
+def scenario_get(*, scenario_id: str) -> ScenarioView:
+    """One scenario; raises KeyError for an unknown id."""
+    book = playbook()
+    return _scenario_view(book, book.scenario(scenario_id), content_language())
+
+
+def control_list() -> list[ControlView]:
+    """The controls catalogue, in its file order."""
+    language = content_language()
+    return [_control_view(control, language) for control in playbook().controls]
+
+
+def control_get(*, control_id: str) -> ControlView:
+    """One control; raises KeyError for an unknown id."""
+    return _control_view(playbook().control(control_id), content_language())
+
+
+def industry_figures() -> list[YearFigures]:
+    """Crimes against U.S. jewelers and their losses, per year, oldest first."""
+    language = content_language()
+    return [
+        YearFigures(
+            year=y.year,
+            crimes=y.crimes,
+            losses_cents=y.losses_cents,
+            notes=y.notes.in_language(language),
+        )
+        for y in playbook().years
+    ]
+
+
+def industry_sources() -> list[SourceView]:
+    """Where the industry figures come from."""
+    language = content_language()
+    return [
+        SourceView(name=s.name.in_language(language), note=s.note.in_language(language))
+        for s in playbook().sources
+    ]
