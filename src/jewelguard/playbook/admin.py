@@ -1,0 +1,77 @@
+"""Inquiries in the admin, where the association's analysts answer them."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from jewelguard.accounts.models import Role
+from jewelguard.playbook import services
+from jewelguard.playbook.models import Inquiry
+
+
+def _is_association_staff(request: HttpRequest) -> bool:
+    """Analysts and administrators answer inquiries; nobody else sees them."""
+    user = request.user
+    if not (user.is_active and user.is_staff):
+        return False
+    return bool(user.is_superuser or getattr(user, "role", None) in {Role.ANALYST, Role.ADMIN})
+
+
+INQUIRY_FIELDS = (
+    "kind",
+    "status",
+    "created_at",
+    "name",
+    "email",
+    "organisation",
+    "deadline",
+    "language",
+    "subject",
+    "message",
+)
+
+
+@admin.register(Inquiry)
+class InquiryAdmin(admin.ModelAdmin[Inquiry]):
+    list_display = ["created_at", "kind", "status", "subject", "name", "organisation", "deadline"]
+    list_filter = ["kind", "status", "created_at"]
+    search_fields = ["name", "email", "organisation", "subject"]
+    date_hierarchy = "created_at"
+    fields = INQUIRY_FIELDS
+    readonly_fields = [f for f in INQUIRY_FIELDS if f != "status"]
+    actions = ["mark_answered"]
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return _is_association_staff(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Inquiry | None = None) -> bool:
+        return _is_association_staff(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Inquiry | None = None) -> bool:
+        return _is_association_staff(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Inquiry | None = None) -> bool:
+        # Deleting is how a sender's request to erase their message is honoured.
+        return _is_association_staff(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # inquiries come from the public forms only
+
+    @admin.action(description=_("Mark as answered"))
+    def mark_answered(self, request: HttpRequest, queryset: QuerySet[Inquiry]) -> None:
+        count = 0
+        for inquiry in queryset:
+            services.inquiry_mark_answered(inquiry=inquiry)
+            count += 1
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d inquiry marked answered.", "%(count)d inquiries marked answered.", count
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )

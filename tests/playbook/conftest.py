@@ -1,0 +1,11 @@
+"""The playbook's tests start from an empty cache: rate limits and cached cards are per test."""
+
+import pytest
+from django.core.cache import cache
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    cache.clear()
+    yield
+    cache.clear()

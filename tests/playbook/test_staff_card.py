@@ -1,0 +1,98 @@
+"""Printable staff cards: one page, the right paper, the scenario's steps, cached."""
+
+from __future__ import annotations
+
+import io
+import time
+
+import pytest
+from django.core.cache import cache
+from django.utils import translation
+from pypdf import PdfReader
+
+from jewelguard.playbook import cards, selectors
+from jewelguard.playbook.content import SCENARIO_IDS
+
+
+def flat(text: str) -> str:
+    return " ".join(text.replace("\xa0", " ").split())
+
+
+def read_pdf(content: bytes) -> tuple[PdfReader, str]:
+    reader = PdfReader(io.BytesIO(content))
+    text = flat(" ".join(page.extract_text() or "" for page in reader.pages))
+    return reader, text
+
+
+def page_size(reader: PdfReader) -> tuple[int, int]:
+    box = reader.pages[0].mediabox
+    return round(float(box.width)), round(float(box.height))
+
+
+def test_card_is_one_letter_page_with_title_and_every_step(client, db):
+    # when a jeweler downloads the smash-and-grab card
+    response = client.get("/playbook/smash_and_grab/staff-card.pdf")
+    # then it is a one-page Letter PDF saying what to do, in order
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert "attachment" in response["Content-Disposition"]
+    reader, text = read_pdf(response.content)
+    assert len(reader.pages) == 1
+    assert page_size(reader) == (612, 792)
+    scenario = selectors.scenario_get(scenario_id="smash_and_grab")
+    assert scenario.title in text
+    assert "do not intervene" in text.lower()
+    assert "emergency: call 911" in text.lower()
+    positions = [text.index(flat(step)) for step in scenario.what_to_do]
+    assert positions == sorted(positions)
+
+
+def test_card_on_a4_paper(client, db):
+    response = client.get("/playbook/armed_robbery/staff-card.pdf?paper=a4")
+    reader, text = read_pdf(response.content)
+    assert len(reader.pages) == 1
+    assert page_size(reader) == (595, 842)
+    assert "Armed robbery" in text
+
+
+def test_card_in_french(client, db):
+    client.cookies["django_language"] = "fr-ca"
+    response = client.get("/playbook/distraction_theft/staff-card.pdf")
+    _, text = read_pdf(response.content)
+    with translation.override("fr-ca"):
+        scenario = selectors.scenario_get(scenario_id="distraction_theft")
+    assert "Vol par diversion" in text
+    assert "n\u2019intervenez pas" in text.lower()
+    for step in scenario.what_to_do:
+        assert flat(step) in text
+
+
+def test_unknown_paper_is_refused(client, db):
+    assert client.get("/playbook/fraud/staff-card.pdf?paper=legal").status_code == 400
+
+
+@pytest.mark.parametrize("language", ["en", "fr-ca"])
+def test_every_card_fits_on_one_page_on_both_papers(language):
+    with translation.override(language):
+        for scenario_id in SCENARIO_IDS:
+            for paper in cards.PAPERS:
+                reader, _ = read_pdf(cards.staff_card_render(scenario_id=scenario_id, paper=paper))
+                assert len(reader.pages) == 1, (scenario_id, paper, language)
+
+
+def test_repeat_download_comes_from_the_cache(client, db):
+    # given a card rendered once
+    started = time.perf_counter()
+    first = client.get("/playbook/safe_burglary/staff-card.pdf").content
+    cold = time.perf_counter() - started
+    # when it is asked for again
+    started = time.perf_counter()
+    second = client.get("/playbook/safe_burglary/staff-card.pdf").content
+    warm = time.perf_counter() - started
+    # then the same bytes come back, much faster, and each language and paper has its own entry
+    assert second == first
+    assert warm < cold / 5
+    key = cards._cache_key("safe_burglary", "en", "letter")
+    assert cache.get(key) == first
+    assert cache.get(cards._cache_key("safe_burglary", "fr", "letter")) is None
+    assert cards.card_version() in key
