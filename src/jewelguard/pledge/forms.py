@@ -1,0 +1,68 @@
+"""Forms of the pledge room; each checks its input and maps service errors onto its fields."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from jewelguard.pledge.deterrents import DETERRENTS
+from jewelguard.pledge.languages import supported_languages
+from jewelguard.pledge.services import MAX_REASON_LENGTH
+
+
+class ServiceErrorsMixin:
+    """Put a service's ValidationError on the fields it names, the rest on the form."""
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        form: Any = self
+        if hasattr(error, "error_dict"):
+            for field, errors in error.error_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, error)
+
+
+class PledgeForm(ServiceErrorsMixin, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=32767)
+    accept = forms.BooleanField(
+        label=_("I take the Partner for Protection pledge, for myself and for all my stores."),
+        error_messages={"required": _("Tick the box to take the pledge.")},
+    )
+
+
+class WithdrawForm(ServiceErrorsMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Why are you withdrawing? (optional)"),
+        required=False,
+        max_length=MAX_REASON_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Only the association's analysts read this."),
+    )
+    confirm = forms.BooleanField(
+        label=_("I understand that my badges and signs will say my stores are no longer members."),
+        error_messages={"required": _("Tick the box to confirm that you are withdrawing.")},
+    )
+
+
+class SignageForm(ServiceErrorsMixin, forms.Form):
+    statements = forms.MultipleChoiceField(
+        label=_("What is true of this store?"),
+        choices=[(d.id, d.claim) for d in DETERRENTS],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Only what you tick appears on the door and window signs."),
+    )
+
+
+class ToolkitLanguageForm(forms.Form):
+    language = forms.ChoiceField(label=_("Language of the toolkit"), choices=[])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        names = {"en": "English", "fr-ca": "Français (Canada)"}
+        field = self.fields["language"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(code, names.get(code, code)) for code in supported_languages()]

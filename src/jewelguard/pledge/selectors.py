@@ -1,0 +1,110 @@
+"""Reads of the pledge room: membership status, counts by region, the toolkit's contents."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from jewelguard.accounts.models import Member, Store
+from jewelguard.pledge.deterrents import DETERRENT_IDS
+from jewelguard.pledge.models import Pledge, StoreSignage
+from jewelguard.pledge.regions import region_name
+from jewelguard.pledge.toolkit.spec import ToolkitSpec
+from jewelguard.pledge.verification import local_date, verify_url
+
+
+def pledge_active_for(*, member: Member) -> Pledge | None:
+    """The member's pledge in force, or None: membership is derived from this alone."""
+    return Pledge.objects.active().filter(member=member).first()
+
+
+def pledge_history_for(*, member: Member) -> list[Pledge]:
+    return list(Pledge.objects.filter(member=member).order_by("-taken_at", "-pk"))
+
+
+@dataclass(frozen=True)
+class RegionCount:
+    country: str
+    region: str
+    name: str
+    stores: int
+
+
+@dataclass(frozen=True)
+class PledgeCounts:
+    regions: list[RegionCount]
+    stores: int
+    members: int
+
+    @property
+    def most(self) -> int:
+        return max((r.stores for r in self.regions), default=0)
+
+
+def pledged_store_counts() -> PledgeCounts:
+    """How many stores have pledged, by state or province: counts only, never names."""
+    pledged = Exists(Pledge.objects.active().filter(member=OuterRef("member")))
+    stores = Store.objects.filter(pledged)
+    rows = stores.values("country", "region").annotate(stores=Count("pk", distinct=True))
+    regions = sorted(
+        (
+            RegionCount(
+                country=row["country"],
+                region=row["region"],
+                name=region_name(country=row["country"], region=row["region"]),
+                stores=row["stores"],
+            )
+            for row in rows
+        ),
+        key=lambda r: (-r.stores, r.name),
+    )
+    members = Member.objects.filter(Exists(Pledge.objects.active().filter(member=OuterRef("pk"))))
+    members_count = members.count()
+    return PledgeCounts(
+        regions=regions, stores=sum(r.stores for r in regions), members=members_count
+    )
+
+
+def pledged_members() -> QuerySet[Pledge]:
+    """Pledges in force with their member and its store count, newest first (for analysts)."""
+    return (
+        Pledge.objects.active()
+        .select_related("member", "member__owner")
+        .annotate(store_count=Count("member__stores", distinct=True))
+        .order_by("-taken_at")
+    )
+
+
+def withdrawn_pledges(*, limit: int = 50) -> QuerySet[Pledge]:
+    return (
+        Pledge.objects.filter(~Q(withdrawn_at=None))
+        .select_related("member")
+        .order_by("-withdrawn_at")[:limit]
+    )
+
+
+def signage_statements_for(*, store: Store) -> tuple[str, ...]:
+    """The deterrents the member confirmed for this store, in catalogue order."""
+    signage = StoreSignage.objects.filter(store=store).first()
+    chosen = set(signage.statements) if signage else set()
+    return tuple(d for d in DETERRENT_IDS if d in chosen)
+
+
+def _briefing_digest() -> str:
+    from jewelguard.playbook.selectors import content_version
+
+    return content_version()
+
+
+def toolkit_spec_for(*, store: Store, pledge: Pledge, language: str) -> ToolkitSpec:
+    """Everything this store's toolkit shows, in ``language``."""
+    return ToolkitSpec(
+        store_id=store.pk,
+        store_name=store.name,
+        member_since=local_date(pledge.taken_at, store=store).year,
+        language=language,
+        statements=signage_statements_for(store=store),
+        verify_url=verify_url(store_id=store.pk, pledge_id=pledge.pk),
+        briefing_digest=_briefing_digest(),
+    )

@@ -1,0 +1,135 @@
+"""Every write of the pledge room: taking and withdrawing the pledge, and a store's signage."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import partial
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jewelguard.accounts.models import Member, Store, User
+from jewelguard.pledge.deterrents import DETERRENT_IDS
+from jewelguard.pledge.languages import language_or_default, supported_languages
+from jewelguard.pledge.models import Pledge, StoreSignage
+from jewelguard.pledge.tasks import toolkit_prepare
+from jewelguard.pledge.texts import current_pledge_version, pledge_version
+from jewelguard.pledge.toolkit.build import toolkit_discard
+
+MAX_REASON_LENGTH = 500
+
+
+def _prepare_toolkits(*, stores: Sequence[Store], language: str) -> None:
+    """After commit, have the worker make the toolkits so they are ready when asked for."""
+    for store in stores:
+        transaction.on_commit(
+            partial(toolkit_prepare.enqueue, store_id=store.pk, language=language)
+        )
+
+
+@transaction.atomic
+def pledge_take(
+    *,
+    member: Member,
+    text_version: int,
+    language: str,
+    statements: Sequence[str] | None = None,
+    taken_by: User | None = None,
+) -> Pledge:
+    """The member takes the pledge, for all its stores, in the version it read.
+
+    ``statements`` are the commitments the member accepted; all of the version's are needed
+    (None means all). Raises ValidationError naming the field: an outdated or unknown
+    version, an unknown language, a missing commitment, no store yet, or already pledged.
+    """
+    version = pledge_version(text_version)
+    if version is None or version.version != current_pledge_version().version:
+        raise ValidationError(
+            {
+                "version": _(
+                    "The pledge has changed since you opened it. Read it again, then take it."
+                )
+            }
+        )
+    if language not in supported_languages():
+        raise ValidationError({"language": _("Choose English or French.")})
+    wording = version.wording(language)
+    accepted = tuple(wording.statement_ids if statements is None else statements)
+    unknown = sorted(set(accepted) - set(wording.statement_ids))
+    if unknown:
+        raise ValidationError(
+            {"statements": _("Unknown commitment: %(ids)s.") % {"ids": ", ".join(unknown)}}
+        )
+    if set(accepted) != set(wording.statement_ids):
+        raise ValidationError(
+            {"statements": _("The pledge is taken whole: accept every commitment.")}
+        )
+    # Lock the member so two submissions cannot both find no pledge in force.
+    Member.objects.select_for_update().filter(pk=member.pk).first()
+    stores = list(member.stores.all())
+    if not stores:
+        raise ValidationError(
+            _("Add your store before you take the pledge: it covers your stores.")
+        )
+    if Pledge.objects.active().filter(member=member).exists():
+        raise ValidationError(_("You have already taken the pledge."))
+    try:
+        with transaction.atomic():
+            pledge = Pledge.objects.create(
+                member=member,
+                taken_by=taken_by,
+                text_version=version.version,
+                text_sha256=wording.sha256,
+                language=language,
+                statements=list(wording.statement_ids),
+            )
+    except IntegrityError:
+        raise ValidationError(_("You have already taken the pledge.")) from None
+    _prepare_toolkits(stores=stores, language=language_or_default(member.owner.language))
+    return pledge
+
+
+@transaction.atomic
+def pledge_withdraw(*, member: Member, reason: str = "") -> Pledge:
+    """The member withdraws; its badges then say "no longer a member". History is kept."""
+    reason = reason.strip()
+    if len(reason) > MAX_REASON_LENGTH:
+        raise ValidationError(
+            {"reason": _("Keep the reason under %(max)s characters.") % {"max": MAX_REASON_LENGTH}}
+        )
+    pledge = Pledge.objects.select_for_update().active().filter(member=member).first()
+    if pledge is None:
+        raise ValidationError(_("You have not taken the pledge, so there is nothing to withdraw."))
+    pledge.withdrawn_at = timezone.now()
+    pledge.withdrawal_reason = reason
+    pledge.save(update_fields=["withdrawn_at", "withdrawal_reason"])
+    store_ids = list(member.stores.values_list("pk", flat=True))
+    # The files show a membership that has ended: remove them once that is committed.
+    for store_id in store_ids:
+        transaction.on_commit(partial(toolkit_discard, store_id=store_id))
+    return pledge
+
+
+@transaction.atomic
+def store_signage_set(
+    *, store: Store, statements: Sequence[str], updated_by: User | None = None
+) -> StoreSignage:
+    """Record which deterrent statements the member confirmed are true of this store."""
+    unknown = sorted(set(statements) - set(DETERRENT_IDS))
+    if unknown:
+        raise ValidationError(
+            {"statements": _("Unknown statement: %(ids)s.") % {"ids": ", ".join(unknown)}}
+        )
+    chosen = [d for d in DETERRENT_IDS if d in set(statements)]
+    signage, _created = StoreSignage.objects.update_or_create(
+        store=store,
+        defaults={"statements": chosen, "updated_at": timezone.now(), "updated_by": updated_by},
+    )
+    if Pledge.objects.active().filter(member_id=store.member_id).exists():
+        owner = User.objects.filter(member__pk=store.member_id).first()
+        _prepare_toolkits(
+            stores=[store], language=language_or_default(owner.language if owner else None)
+        )
+    return signage

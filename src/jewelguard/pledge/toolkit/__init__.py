@@ -1,0 +1,1 @@
+"""The member's digital toolkit: badge, social graphics, e-mail banner, signs, staff briefing."""

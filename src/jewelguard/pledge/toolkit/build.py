@@ -1,0 +1,164 @@
+"""Making a store's toolkit, and keeping it on disk until what it shows changes.
+
+Files live under ``MEDIA_ROOT/pledge/toolkit/<store id>/<language>/<key>/``, where the key
+hashes everything the files show (see ``ToolkitSpec.key``). A folder is complete once its
+``manifest.json`` exists: it is built beside its final place and renamed in one step, so a
+reader never sees half a toolkit, and two processes building at once both end up correct.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from jewelguard.pledge.toolkit import artwork, documents
+from jewelguard.pledge.toolkit.scene import render_png, render_svg
+from jewelguard.pledge.toolkit.spec import ToolkitSpec
+
+MANIFEST = "manifest.json"
+ZIP_NAME = "toolkit.zip"
+
+
+@dataclass(frozen=True)
+class ToolkitFile:
+    name: str
+    label: Promise
+    content_type: str
+    # Shown as an image on the toolkit page.
+    preview: bool = False
+
+
+FILES: tuple[ToolkitFile, ...] = (
+    *(
+        ToolkitFile(f"badge-{size}.png", _("Badge, %(size)s px (PNG)"), "image/png", size == 512)
+        for size in artwork.BADGE_SIZES
+    ),
+    ToolkitFile("badge.svg", _("Badge, any size (SVG)"), "image/svg+xml"),
+    ToolkitFile(
+        "social-square-1080x1080.png",
+        _("Social post, square (1080 x 1080)"),
+        "image/png",
+        preview=True,
+    ),
+    ToolkitFile(
+        "social-wide-1200x630.png", _("Social post, wide (1200 x 630)"), "image/png", preview=True
+    ),
+    ToolkitFile(
+        "email-signature-600x100.png",
+        _("E-mail signature banner (600 x 100)"),
+        "image/png",
+        preview=True,
+    ),
+    ToolkitFile("signage-letter.pdf", _("Door and window signs, Letter (PDF)"), "application/pdf"),
+    ToolkitFile("signage-a4.pdf", _("Door and window signs, A4 (PDF)"), "application/pdf"),
+    ToolkitFile("staff-briefing-letter.pdf", _("Staff briefing, Letter (PDF)"), "application/pdf"),
+    ToolkitFile("staff-briefing-a4.pdf", _("Staff briefing, A4 (PDF)"), "application/pdf"),
+)
+FILES_BY_NAME = {f.name: f for f in FILES}
+CONTENT_TYPES = {**{f.name: f.content_type for f in FILES}, ZIP_NAME: "application/zip"}
+
+
+def toolkit_root() -> Path:
+    return Path(settings.MEDIA_ROOT) / "pledge" / "toolkit"
+
+
+def toolkit_folder(spec: ToolkitSpec) -> Path:
+    return toolkit_root() / str(spec.store_id) / spec.language / spec.key()
+
+
+def _scenarios() -> list[object]:
+    from jewelguard.playbook.selectors import scenario_list
+
+    return list(scenario_list())
+
+
+def toolkit_render(spec: ToolkitSpec) -> dict[str, bytes]:
+    """Every file of the toolkit, in the spec's language, keyed by file name."""
+    with translation.override(spec.language):
+        files: dict[str, bytes] = {}
+        for size in artwork.BADGE_SIZES:
+            files[f"badge-{size}.png"] = render_png(artwork.badge_scene(spec, size))
+        files["badge.svg"] = render_svg(artwork.badge_scene(spec, 1024))
+        for (width, height), name in zip(
+            artwork.SOCIAL_SIZES,
+            ("social-square-1080x1080.png", "social-wide-1200x630.png"),
+            strict=True,
+        ):
+            files[name] = render_png(artwork.social_scene(spec, width, height))
+        files["email-signature-600x100.png"] = render_png(artwork.email_banner_scene(spec))
+        scenarios = _scenarios()
+        for paper in documents.PAPERS:
+            files[f"signage-{paper.id}.pdf"] = documents.signage_pdf(spec, paper)
+            files[f"staff-briefing-{paper.id}.pdf"] = documents.briefing_pdf(spec, paper, scenarios)
+        readme = render_to_string(
+            "pledge/toolkit/readme.txt", {"spec": spec, "files": FILES, "zip_name": ZIP_NAME}
+        )
+    files_in_order = {f.name: files[f.name] for f in FILES}
+    files_in_order[ZIP_NAME] = _zip(files_in_order, readme)
+    return files_in_order
+
+
+def _zip(files: dict[str, bytes], readme: str) -> bytes:
+    with tempfile.SpooledTemporaryFile(max_size=64 * 1024 * 1024) as buffer:
+        with zipfile.ZipFile(buffer, "w") as archive:
+            archive.writestr("README.txt", readme, compress_type=zipfile.ZIP_DEFLATED)
+            for name, data in files.items():
+                # PNGs are compressed already; deflating them again only costs time.
+                method = zipfile.ZIP_STORED if name.endswith(".png") else zipfile.ZIP_DEFLATED
+                archive.writestr(name, data, compress_type=method)
+        buffer.seek(0)
+        return buffer.read()
+
+
+def toolkit_ready(spec: ToolkitSpec) -> Path | None:
+    """The folder of this exact toolkit if it is complete on disk, else None."""
+    folder = toolkit_folder(spec)
+    return folder if (folder / MANIFEST).is_file() else None
+
+
+def toolkit_build(spec: ToolkitSpec) -> Path:
+    """The folder holding this toolkit, made now if it is not on disk yet."""
+    ready = toolkit_ready(spec)
+    if ready is not None:
+        return ready
+    folder = toolkit_folder(spec)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
+    try:
+        files = toolkit_render(spec)
+        for name, data in files.items():
+            (staging / name).write_bytes(data)
+        manifest = {"key": spec.key(), "files": {n: len(d) for n, d in files.items()}}
+        (staging / MANIFEST).write_text(json.dumps(manifest, indent=2))
+        try:
+            staging.rename(folder)
+        except OSError:
+            # Another process finished the same toolkit first; theirs is identical.
+            if toolkit_ready(spec) is None:
+                raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    _prune(folder)
+    return folder
+
+
+def _prune(keep: Path) -> None:
+    """Remove older toolkits of the same store and language: they show outdated facts."""
+    for sibling in keep.parent.iterdir():
+        if sibling != keep and sibling.is_dir() and not sibling.name.startswith("."):
+            shutil.rmtree(sibling, ignore_errors=True)
+
+
+def toolkit_discard(*, store_id: int) -> None:
+    """Remove every cached toolkit of a store (e.g. when its member withdraws)."""
+    shutil.rmtree(toolkit_root() / str(store_id), ignore_errors=True)

@@ -1,0 +1,289 @@
+"""Pages of the pledge room: the pledge, the toolkit, badge verification, the analysts' list."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.text import slugify
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from jewelguard.accounts.models import Member, Role, Store, User
+from jewelguard.accounts.permissions import StoreAction, member_of, store_allows
+from jewelguard.pledge import selectors, services
+from jewelguard.pledge.forms import PledgeForm, SignageForm, ToolkitLanguageForm, WithdrawForm
+from jewelguard.pledge.languages import language_or_default, supported_languages
+from jewelguard.pledge.models import Pledge
+from jewelguard.pledge.texts import current_pledge_version
+from jewelguard.pledge.toolkit.build import (
+    CONTENT_TYPES,
+    FILES,
+    ZIP_NAME,
+    ToolkitFile,
+    toolkit_build,
+)
+from jewelguard.pledge.toolkit.spec import ToolkitSpec
+from jewelguard.pledge.verification import BadgeStatus, badge_check
+
+CHART_ROW = 30
+CHART_LABEL = 190
+CHART_BAR = 330
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _index(
+    request: HttpRequest,
+    *,
+    form: PledgeForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    language = language_or_default(get_language())
+    version = current_pledge_version()
+    member = member_of(user=request.user)
+    pledge = selectors.pledge_active_for(member=member) if member else None
+    counts = selectors.pledged_store_counts()
+    bars = [
+        {
+            "region": region,
+            "y": index * CHART_ROW,
+            "width": max(2, round(CHART_BAR * region.stores / counts.most)),
+        }
+        for index, region in enumerate(counts.regions)
+    ]
+    context = {
+        "wording": version.wording(language),
+        "member": member,
+        "pledge": pledge,
+        "has_stores": bool(member and member.stores.exists()),
+        "stores": list(member.stores.all()) if member else [],
+        "form": form or PledgeForm(initial={"version": version.version}),
+        "counts": counts,
+        "bars": bars,
+        "chart": {
+            "height": max(1, len(bars)) * CHART_ROW,
+            "label": CHART_LABEL,
+            "bar": CHART_BAR,
+            "width": CHART_LABEL + CHART_BAR + 60,
+        },
+    }
+    return render(request, "pledge/index.html", context, status=status)
+
+
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    """What the pledge is, how many stores took it where, and, for a member, taking it."""
+    return _index(request)
+
+
+def _member_or_403(request: HttpRequest) -> Member:
+    member = member_of(user=request.user)
+    if member is None:
+        raise PermissionDenied
+    return member
+
+
+@login_required
+@require_POST
+def take(request: HttpRequest) -> HttpResponse:
+    member = _member_or_403(request)
+    form = PledgeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.pledge_take(
+                member=member,
+                text_version=form.cleaned_data["version"],
+                language=language_or_default(get_language()),
+                taken_by=_user(request),
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("Thank you: you are now a Partner for Protection member."))
+            return redirect("pledge:toolkit")
+    return _index(request, form=form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def withdraw(request: HttpRequest) -> HttpResponse:
+    member = _member_or_403(request)
+    pledge = selectors.pledge_active_for(member=member)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.pledge_withdraw(member=member, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("You have withdrawn from the pledge."))
+            return redirect("pledge:index")
+    return render(request, "pledge/withdraw.html", {"form": form, "pledge": pledge})
+
+
+@login_required
+@require_GET
+def toolkit_stores(request: HttpRequest) -> HttpResponse:
+    """The member's stores, each with a link to its toolkit; an invitation if not pledged."""
+    member = member_of(user=request.user)
+    pledge = selectors.pledge_active_for(member=member) if member else None
+    stores = list(member.stores.all()) if member else []
+    if pledge and len(stores) == 1:
+        return redirect("pledge:toolkit_store", store_id=stores[0].pk)
+    return render(
+        request,
+        "pledge/toolkit_stores.html",
+        {"member": member, "pledge": pledge, "stores": stores},
+    )
+
+
+def _toolkit_store(request: HttpRequest, store_id: int) -> tuple[Store, Pledge | None]:
+    """The store if this user may handle its toolkit (its owner, an admin, staff who may
+    edit it); 404 for anyone else, so that nobody learns another member's stores exist."""
+    store = get_object_or_404(Store.objects.select_related("member", "member__owner"), pk=store_id)
+    if not store_allows(user=request.user, store=store, action=StoreAction.EDIT):
+        raise Http404
+    return store, selectors.pledge_active_for(member=store.member)
+
+
+@dataclass(frozen=True)
+class ToolkitLink:
+    file: ToolkitFile
+    url: str
+    download: str
+
+
+def _file_url(spec: ToolkitSpec, name: str, *, download: bool = False) -> str:
+    url = reverse("pledge:toolkit_file", args=[spec.store_id, spec.language, name])
+    return f"{url}?{'download=1&' if download else ''}v={spec.key()[:12]}"
+
+
+def _toolkit_page(
+    request: HttpRequest,
+    store: Store,
+    pledge: Pledge,
+    *,
+    signage_form: SignageForm | None = None,
+) -> HttpResponse:
+    default = language_or_default(store.member.owner.language)
+    language_form = ToolkitLanguageForm(request.GET or None, initial={"language": default})
+    language = language_form.cleaned_data["language"] if language_form.is_valid() else default
+    spec = selectors.toolkit_spec_for(store=store, pledge=pledge, language=language)
+    toolkit_build(spec)
+    files = [
+        ToolkitLink(
+            file=f, url=_file_url(spec, f.name), download=_file_url(spec, f.name, download=True)
+        )
+        for f in FILES
+    ]
+    return render(
+        request,
+        "pledge/toolkit.html",
+        {
+            "store": store,
+            "pledge": pledge,
+            "spec": spec,
+            "files": files,
+            "previews": [link for link in files if link.file.preview],
+            "zip_url": _file_url(spec, ZIP_NAME, download=True),
+            "language_form": language_form,
+            "signage_form": signage_form
+            or SignageForm(initial={"statements": list(spec.statements)}),
+        },
+    )
+
+
+@login_required
+@require_GET
+def toolkit_store(request: HttpRequest, store_id: int) -> HttpResponse:
+    """One store's toolkit: previews, downloads, and what its signs may claim."""
+    store, pledge = _toolkit_store(request, store_id)
+    if pledge is None:
+        return render(request, "pledge/toolkit_invitation.html", {"store": store})
+    return _toolkit_page(request, store, pledge)
+
+
+@login_required
+@require_POST
+def toolkit_signage(request: HttpRequest, store_id: int) -> HttpResponse:
+    store, pledge = _toolkit_store(request, store_id)
+    if pledge is None:
+        return render(request, "pledge/toolkit_invitation.html", {"store": store})
+    form = SignageForm(request.POST)
+    if form.is_valid():
+        try:
+            services.store_signage_set(
+                store=store, statements=form.cleaned_data["statements"], updated_by=_user(request)
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("Saved. Your signs now show what you ticked."))
+            return redirect("pledge:toolkit_store", store_id=store.pk)
+    return _toolkit_page(request, store, pledge, signage_form=form)
+
+
+@login_required
+@require_GET
+def toolkit_file(request: HttpRequest, store_id: int, language: str, name: str) -> FileResponse:
+    store, pledge = _toolkit_store(request, store_id)
+    if pledge is None or name not in CONTENT_TYPES or language not in supported_languages():
+        raise Http404
+    spec = selectors.toolkit_spec_for(store=store, pledge=pledge, language=language)
+    path = Path(toolkit_build(spec)) / name
+    slug = slugify(store.name)[:60] or "store"
+    download_name = (
+        f"{slug}-partner-for-protection-toolkit.zip" if name == ZIP_NAME else f"{slug}-{name}"
+    )
+    # Previews are shown inline; everything else, SVG included, is only ever downloaded.
+    inline = name.endswith(".png") and not request.GET.get("download")
+    response = FileResponse(
+        path.open("rb"),
+        content_type=CONTENT_TYPES[name],
+        as_attachment=not inline,
+        filename=download_name,
+    )
+    fresh = request.GET.get("v") == spec.key()[:12]
+    response["Cache-Control"] = "private, max-age=86400" if fresh else "private, no-cache"
+    return response
+
+
+@require_GET
+def verify(request: HttpRequest, token: str) -> HttpResponse:
+    """The public page a badge's QR code opens: valid, no longer a member, or not a badge."""
+    check = badge_check(token=token)
+    status = 404 if check.status == BadgeStatus.INVALID else 200
+    response = render(request, "pledge/verify.html", {"check": check}, status=status)
+    # The answer must be today's, and the page has no business in search engines.
+    response["Cache-Control"] = "no-cache"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@login_required
+@require_GET
+def members(request: HttpRequest) -> HttpResponse:
+    """For the association's analysts: who has pledged, and who withdrew."""
+    user = _user(request)
+    if not (user.is_superuser or user.role in (Role.ANALYST, Role.ADMIN)):
+        raise PermissionDenied
+    return render(
+        request,
+        "pledge/members.html",
+        {
+            "pledges": selectors.pledged_members(),
+            "withdrawn": selectors.withdrawn_pledges(),
+            "counts": selectors.pledged_store_counts(),
+        },
+    )

@@ -1,0 +1,65 @@
+"""Fixtures of the pledge room: pledged members, a clean toolkit cache, document readers."""
+
+from __future__ import annotations
+
+import io
+
+import cv2
+import numpy as np
+import pytest
+from PIL import Image
+from pypdf import PdfReader
+
+from jewelguard.accounts.models import Member
+from jewelguard.pledge import services
+from jewelguard.pledge.models import Pledge
+from jewelguard.pledge.texts import current_pledge_version
+
+
+@pytest.fixture(autouse=True)
+def toolkit_media(settings, tmp_path):
+    """Each test writes its toolkits into a folder of its own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.JEWELGUARD_SITE_URL = "https://jewelguard.example.org"
+    return settings.MEDIA_ROOT
+
+
+def take_pledge(member: Member, language: str = "en") -> Pledge:
+    return services.pledge_take(
+        member=member,
+        text_version=current_pledge_version().version,
+        language=language,
+        taken_by=member.owner,
+    )
+
+
+@pytest.fixture
+def pledged(member, store) -> Pledge:
+    """``member`` has taken the pledge for its one store, ``store``."""
+    return take_pledge(member)
+
+
+def pdf_pages(data: bytes) -> list[str]:
+    return [page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages]
+
+
+def pdf_text(data: bytes) -> str:
+    """All the PDF's text with whitespace collapsed, so wrapped lines read as one."""
+    return " ".join(" ".join(pdf_pages(data)).split())
+
+
+def pdf_sizes(data: bytes) -> list[tuple[float, float]]:
+    return [
+        (round(float(page.mediabox.width), 2), round(float(page.mediabox.height), 2))
+        for page in PdfReader(io.BytesIO(data)).pages
+    ]
+
+
+def decode_qr(png: bytes) -> str:
+    """The QR code in a PNG, read by OpenCV the way a phone would (on white)."""
+    image = Image.open(io.BytesIO(png)).convert("RGBA")
+    flat = Image.new("RGBA", image.size, "white")
+    flat.alpha_composite(image)
+    pixels = cv2.cvtColor(np.array(flat.convert("RGB")), cv2.COLOR_RGB2BGR)
+    text, _points, _raw = cv2.QRCodeDetector().detectAndDecode(pixels)
+    return str(text)
