@@ -21,10 +21,11 @@ api.add_router("/", stores_router)
 
 @api.exception_handler(ValidationError)
 def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    """A service refused the input: say which field and why, as the schema errors do."""
+    """A service refused the input: say which field and why, in the schema errors' shape."""
     errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-    return api.create_response(
-        request,
-        {"detail": [{"loc": ["body", field], "msg": m} for field, ms in errors.items() for m in ms]},
-        status=422,
-    )
+    detail = [
+        {"type": "invalid", "loc": ["body", "payload", field], "msg": message}
+        for field, messages in errors.items()
+        for message in messages
+    ]
+    return api.create_response(request, {"detail": detail}, status=422)

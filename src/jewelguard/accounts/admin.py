@@ -1,9 +1,10 @@
-"""The admin site, for analysts and administrators."""
+"""The admin site, for analysts (read-only, through the Analysts group) and administrators."""
 
 from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from jewelguard.accounts.models import (
@@ -19,7 +20,7 @@ from jewelguard.accounts.models import (
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(BaseUserAdmin):  # type: ignore[type-arg]  # the stubs want an AbstractUser
     ordering = ["email"]
     list_display = ["email", "full_name", "role", "agency", "is_active"]
     list_filter = ["role", "is_active", "agency"]
@@ -29,47 +30,57 @@ class UserAdmin(BaseUserAdmin):
         (_("Person"), {"fields": ("full_name", "language", "role", "agency")}),
         (_("Access"), {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
     )
-    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2", "role")}),)
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("email", "password1", "password2", "role")}),
+    )
     filter_horizontal = ["groups"]
 
 
-class BusinessHoursInline(admin.TabularInline):
+class BusinessHoursInline(admin.TabularInline[BusinessHours, Store]):
     model = BusinessHours
     extra = 0
 
 
-class HoursExceptionInline(admin.TabularInline):
+class HoursExceptionInline(admin.TabularInline[HoursException, Store]):
     model = HoursException
     extra = 0
 
 
 @admin.register(Store)
-class StoreAdmin(admin.ModelAdmin):
+class StoreAdmin(admin.ModelAdmin[Store]):
     list_display = ["name", "member", "city", "region", "country", "time_zone"]
     list_filter = ["country", "region"]
     search_fields = ["name", "city", "postal_code", "member__name"]
-    readonly_fields = ["h3_cell", "created_at", "updated_at"]
+    # The location and what follows from it (cell, time zone) come from the geocoder, in
+    # services.store_update; editing them here would leave them disagreeing.
+    readonly_fields = [
+        "member", "city", "region", "postal_code", "country", "latitude", "longitude",
+        "location_source", "h3_cell", "time_zone", "created_at", "updated_at",
+    ]  # fmt: skip
     inlines = [BusinessHoursInline, HoursExceptionInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # stores are added by their members, placed by the geocoder
 
 
 @admin.register(Member)
-class MemberAdmin(admin.ModelAdmin):
+class MemberAdmin(admin.ModelAdmin[Member]):
     list_display = ["name", "owner", "created_at"]
     search_fields = ["name", "owner__email"]
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(admin.ModelAdmin[Agency]):
     list_display = ["name", "ori", "jurisdiction"]
     search_fields = ["name", "ori"]
 
 
 @admin.register(StaffGrant)
-class StaffGrantAdmin(admin.ModelAdmin):
+class StaffGrantAdmin(admin.ModelAdmin[StaffGrant]):
     list_display = ["user", "store", "rights"]
 
 
 @admin.register(StaffInvitation)
-class StaffInvitationAdmin(admin.ModelAdmin):
+class StaffInvitationAdmin(admin.ModelAdmin[StaffInvitation]):
     list_display = ["email", "member", "created_at", "accepted_at"]
     exclude = ["token_hash"]

@@ -7,6 +7,7 @@ from typing import Literal
 
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
@@ -99,7 +100,7 @@ def _store(request: HttpRequest, store_id: int, action: StoreAction) -> Store:
     if not store_allows(user=request.user, store=store, action=StoreAction.VIEW):
         raise Http404
     if not store_allows(user=request.user, store=store, action=action):
-        raise HttpError(403, "You may not do that to this store.")
+        raise HttpError(403, _("You may not do that to this store."))
     return store
 
 
@@ -113,7 +114,7 @@ def list_stores(request: HttpRequest) -> list[Store]:
 def create_store(request: HttpRequest, payload: StoreIn) -> tuple[int, Store]:
     member = member_of(user=request.user)
     if member is None:
-        raise HttpError(403, "Only member jewelers add stores.")
+        raise HttpError(403, _("Only member jewelers add stores."))
     return 201, services.store_create(member=member, details=payload.details())
 
 

@@ -1,19 +1,23 @@
-"""API authentication: the browser's session (with CSRF) or a bearer token."""
+"""API authentication: a bearer token, or the browser's session (with CSRF)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import HttpBearer, SessionAuth
 
 from jewelguard.accounts.models import ApiToken
 
+# Tokens are "jg_" and 43 URL-safe characters; anything much longer is not one of ours.
+MAX_TOKEN_LENGTH = 200
+
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        if len(token) > 200:
+        if not token or len(token) > MAX_TOKEN_LENGTH:
             return None
         api_token = (
             ApiToken.objects.select_related("user")
@@ -30,4 +34,18 @@ class TokenAuth(HttpBearer):
         return api_token.user
 
 
-API_AUTH = [SessionAuth(), TokenAuth()]
+class BrowserSessionAuth(SessionAuth):
+    """The signed-in browser, CSRF-checked on unsafe methods.
+
+    Only consulted when the request carries a session cookie: ninja's SessionAuth checks
+    CSRF first, which would refuse a token-authenticated POST that has no cookies at all.
+    """
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return None
+        return super().__call__(request)
+
+
+# The token first: a request that names a valid token needs no cookie and no CSRF token.
+API_AUTH = [TokenAuth(), BrowserSessionAuth()]

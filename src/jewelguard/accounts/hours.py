@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
+from django.utils.translation import gettext as _
+
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
@@ -27,20 +29,22 @@ def parse_time(*, field: str, value: str) -> time:
     try:
         parsed = time.fromisoformat(value.strip())
     except ValueError:
-        raise HoursError(field, "Use a 24-hour time such as 09:30.") from None
+        raise HoursError(field, _("Use a 24-hour time such as 09:30.")) from None
     if parsed.second or parsed.microsecond or parsed.tzinfo:
-        raise HoursError(field, "Use hours and minutes only, such as 09:30.")
+        raise HoursError(field, _("Use hours and minutes only, such as 09:30."))
     return parsed
 
 
-def check_day(*, field: str, weekday: int, opens: time | None, closes: time | None) -> DayHours | None:
+def check_day(
+    *, field: str, weekday: int, opens: time | None, closes: time | None
+) -> DayHours | None:
     """One weekday's hours, or None when closed; opening must come before closing."""
     if opens is None and closes is None:
         return None
     if opens is None or closes is None:
-        raise HoursError(field, "Give both an opening and a closing time, or neither if closed.")
+        raise HoursError(field, _("Give both an opening and a closing time, or neither if closed."))
     if opens >= closes:
-        raise HoursError(field, "The store must open before it closes on the same day.")
+        raise HoursError(field, _("The store must open before it closes on the same day."))
     return DayHours(weekday=weekday, opens=opens, closes=closes)
 
 
@@ -55,10 +59,8 @@ def is_open(
     if at.tzinfo is None:
         raise ValueError("at must be timezone-aware")
     local = at.astimezone(ZoneInfo(time_zone))
-    if local.date() in exceptions:
-        span = exceptions[local.date()]
-    else:
-        span = week.get(local.weekday())
+    # A special day overrides the weekday, and None there means closed all day.
+    span = exceptions.get(local.date(), week.get(local.weekday()))
     if span is None:
         return False
     return span[0] <= local.time().replace(tzinfo=None) < span[1]

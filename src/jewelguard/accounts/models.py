@@ -201,7 +201,9 @@ class BusinessHours(models.Model):
         ordering = ["weekday"]
         constraints = [
             models.UniqueConstraint(fields=["store", "weekday"], name="one_hours_per_weekday"),
-            models.CheckConstraint(condition=models.Q(opens__lt=models.F("closes")), name="opens_before_closes"),
+            models.CheckConstraint(
+                condition=models.Q(opens__lt=models.F("closes")), name="opens_before_closes"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -262,6 +264,9 @@ class StaffGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.store}"
+
+    def get_rights_display(self) -> list[str]:
+        return [str(StaffRight(r).label) for r in self.rights if r in StaffRight.values]
 
 
 class StaffInvitation(models.Model):

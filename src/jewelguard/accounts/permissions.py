@@ -9,6 +9,14 @@ from django.db.models import Q, QuerySet
 
 from jewelguard.accounts.models import Member, Role, StaffGrant, StaffRight, Store, User
 
+# The auth group whose members see every accounts record in the admin, read-only.
+ANALYSTS_GROUP = "Analysts"
+# Everything in this room but API tokens, whose hashes are nobody's business.
+ANALYST_VIEWABLE_MODELS = (
+    "user", "agency", "member", "store", "businesshours", "hoursexception", "staffgrant",
+    "staffinvitation",
+)  # fmt: skip
+
 
 class StoreAction(StrEnum):
     VIEW = "view"

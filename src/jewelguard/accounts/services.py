@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from functools import partial
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -18,8 +22,6 @@ from django.utils.translation import gettext as _
 
 from jewelguard.accounts import geo
 from jewelguard.accounts.hours import WEEKDAYS, HoursError, check_day
-from allauth.account.models import EmailAddress
-
 from jewelguard.accounts.models import (
     Agency,
     ApiToken,
@@ -35,9 +37,17 @@ from jewelguard.accounts.models import (
     Store,
     User,
 )
+from jewelguard.accounts.permissions import ANALYST_VIEWABLE_MODELS, ANALYSTS_GROUP
 
 INVITATION_LIFETIME = timedelta(days=14)
+# A year of special days, leap day included.
 MAX_HOURS_EXCEPTIONS = 366
+SINGLE_LINE_FIELDS = ("name", "street_address", "city")
+# Set from the geocoder, never typed in: skipped by model checks when placing failed.
+LOCATION_FIELDS = {
+    "city", "region", "postal_code", "latitude", "longitude", "location_source", "time_zone",
+    "h3_cell",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -73,18 +83,43 @@ def user_create(
     full_name: str = "",
     agency: Agency | None = None,
     email_verified: bool = False,
+    is_staff: bool | None = None,
 ) -> User:
-    """A person who can sign in; ``email_verified`` for people an operator vouches for."""
-    user = User(email=email.strip().lower(), role=role, full_name=full_name.strip(), agency=agency)
+    """A person who can sign in; ``email_verified`` for people an operator vouches for.
+
+    Analysts and administrators use the admin site unless ``is_staff`` says otherwise;
+    analysts join the Analysts group (view rights), administrators are superusers.
+    """
+    user = User(
+        email=email.strip().lower(),
+        role=role,
+        full_name=full_name.strip(),
+        agency=agency,
+        is_staff=role in (Role.ANALYST, Role.ADMIN) if is_staff is None else is_staff,
+        is_superuser=role == Role.ADMIN,
+    )
     user.set_password(password)
     user.full_clean()
     user.save()
-    EmailAddress.objects.create(
-        user=user, email=user.email, primary=True, verified=email_verified
-    )
+    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=email_verified)
+    if role == Role.ANALYST:
+        user.groups.add(analysts_group_ensure())
     return user
 
 
+def analysts_group_ensure() -> Group:
+    """The Analysts group with its view rights, made or mended if someone removed them."""
+    group, _created = Group.objects.get_or_create(name=ANALYSTS_GROUP)
+    group.permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="accounts",
+            codename__in=[f"view_{name}" for name in ANALYST_VIEWABLE_MODELS],
+        )
+    )
+    return group
+
+
+@transaction.atomic
 def member_create(*, owner: User, name: str) -> Member:
     member = Member(owner=owner, name=name.strip())
     member.full_clean()
@@ -100,7 +135,8 @@ def _locate(details: StoreDetails) -> tuple[geo.Place, LocationSource]:
     picked = details.latitude is not None or details.longitude is not None
     if picked:
         if details.latitude is None or details.longitude is None:
-            raise geo.GeoError("latitude", _("Give both latitude and longitude, or neither."))
+            missing = "latitude" if details.latitude is None else "longitude"
+            raise geo.GeoError(missing, _("Give both latitude and longitude, or neither."))
         geo.check_coordinates(
             latitude=details.latitude, longitude=details.longitude, country=details.country
         )
@@ -120,67 +156,109 @@ def _locate(details: StoreDetails) -> tuple[geo.Place, LocationSource]:
     if found is None:
         raise geo.GeoError(
             "latitude",
-            _("Canadian postal codes cannot be placed offline: pick the store on the map."),
+            _(
+                "For a Canadian store, click its spot on the map; "
+                "the postal code alone cannot place it."
+            ),
         )
     if details.city.strip():
-        found = geo.Place(**{**found.__dict__, "city": details.city.strip()})
+        found = dataclasses.replace(found, city=details.city.strip())
     return found, LocationSource.POSTAL_CODE
 
 
 def _checked_hours(
     details: StoreDetails,
-) -> tuple[list[tuple[int, time, time]], list[HoursExceptionInput]]:
+) -> tuple[list[tuple[int, time, time]], list[HoursExceptionInput], dict[str, list[str]]]:
+    """The week and special days as given, and every problem with them keyed by field."""
+    errors: dict[str, list[str]] = {}
     week: list[tuple[int, time, time]] = []
     for weekday, (opens, closes) in sorted(details.week.items()):
         if weekday not in range(7):
-            raise ValidationError({"hours": _("Weekdays run from Monday (0) to Sunday (6).")})
+            errors.setdefault("hours", []).append(_("Weekdays run from Monday (0) to Sunday (6)."))
+            continue
         try:
             day = check_day(field=WEEKDAYS[weekday], weekday=weekday, opens=opens, closes=closes)
         except HoursError as error:
-            raise ValidationError({f"hours_{error.field}": error.message}) from None
+            errors.setdefault(f"hours_{error.field}", []).append(error.message)
+            continue
         if day is not None:
             week.append((day.weekday, day.opens, day.closes))
     if len(details.exceptions) > MAX_HOURS_EXCEPTIONS:
-        raise ValidationError(
-            {"exceptions": _("At most %(n)d special days.") % {"n": MAX_HOURS_EXCEPTIONS}}
-        )
+        errors["exceptions"] = [_("At most %(n)d special days.") % {"n": MAX_HOURS_EXCEPTIONS}]
+        return week, details.exceptions, errors
     seen: set[date] = set()
     for row, exception in enumerate(details.exceptions, start=1):
+        problem = None
         if exception.date in seen:
-            raise ValidationError(
-                {"exceptions": _("Row %(row)d: %(date)s is listed twice.")
-                 % {"row": row, "date": exception.date}}
-            )
+            problem = _("Row %(row)d: %(date)s is listed twice.") % {
+                "row": row,
+                "date": exception.date.isoformat(),
+            }
+        else:
+            try:
+                check_day(
+                    field="exceptions", weekday=0, opens=exception.opens, closes=exception.closes
+                )
+            except HoursError as error:
+                problem = _("Row %(row)d: %(msg)s") % {"row": row, "msg": error.message}
+        if problem:
+            errors.setdefault("exceptions", []).append(problem)
         seen.add(exception.date)
-        try:
-            check_day(field="exceptions", weekday=0, opens=exception.opens, closes=exception.closes)
-        except HoursError as error:
-            raise ValidationError(
-                {"exceptions": _("Row %(row)d: %(msg)s") % {"row": row, "msg": error.message}}
-            ) from None
-    return week, details.exceptions
+    return week, details.exceptions, errors
 
 
-def _apply(store: Store, details: StoreDetails) -> tuple[list[tuple[int, time, time]], list[HoursExceptionInput]]:
-    """Fill a store from details, checking everything before anything is written."""
+def _text_problems(details: StoreDetails) -> dict[str, list[str]]:
+    """Line breaks and control characters have no place in a name or an address line."""
+    errors: dict[str, list[str]] = {}
+    for name in SINGLE_LINE_FIELDS:
+        value: str = getattr(details, name).strip()
+        if any(unicodedata.category(ch) in ("Cc", "Cs") for ch in value):
+            errors[name] = [_("Remove line breaks and control characters.")]
+    return errors
+
+
+def _apply(
+    store: Store, details: StoreDetails
+) -> tuple[list[tuple[int, time, time]], list[HoursExceptionInput]]:
+    """Fill a store from details, checking everything before anything is written.
+
+    Raises one ValidationError with every problem found, keyed by field.
+    """
+    errors = _text_problems(details)
+    place: geo.Place | None = None
     try:
         place, source = _locate(details)
     except geo.GeoError as error:
-        raise ValidationError({error.field: error.message}) from None
+        errors.setdefault(error.field, []).append(error.message)
     store.name = details.name.strip()
     store.street_address = details.street_address.strip()
-    store.city = place.city
-    store.region = place.region
-    store.postal_code = place.postal_code
     store.country = details.country
-    store.latitude = place.latitude
-    store.longitude = place.longitude
-    store.location_source = source
-    store.time_zone = place.time_zone
-    store.h3_cell = geo.h3_cell(latitude=place.latitude, longitude=place.longitude)
+    store.city = details.city.strip()
+    store.postal_code = details.postal_code.strip()
+    if place is not None:
+        store.city = place.city
+        store.region = place.region
+        store.postal_code = place.postal_code
+        store.latitude = place.latitude
+        store.longitude = place.longitude
+        store.location_source = source
+        store.time_zone = place.time_zone
+        store.h3_cell = geo.h3_cell(latitude=place.latitude, longitude=place.longitude)
     store.updated_at = timezone.now()
-    store.full_clean(exclude=["member"])
-    return _checked_hours(details)
+    exclude = {"member", *errors}
+    if place is None:
+        exclude |= LOCATION_FIELDS
+    try:
+        store.full_clean(exclude=sorted(exclude))
+    except ValidationError as error:
+        for field_name, messages in error.message_dict.items():
+            errors.setdefault(field_name, []).extend(messages)
+    week, exceptions, hours_errors = _checked_hours(details)
+    for field_name, messages in hours_errors.items():
+        errors.setdefault(field_name, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+    return week, exceptions
 
 
 def _write_hours(
@@ -213,9 +291,29 @@ def store_create(*, member: Member, details: StoreDetails) -> Store:
     return store
 
 
+def _postal_code_changed(store: Store, details: StoreDetails) -> bool:
+    try:
+        code = geo.normalize_postal_code(postal_code=details.postal_code, country=details.country)
+    except geo.GeoError:
+        return True
+    return code != store.postal_code or details.country != store.country
+
+
 @transaction.atomic
 def store_update(*, store: Store, details: StoreDetails) -> Store:
-    week, exceptions = _apply(store, details)
+    """Change a store's details and weekly hours; the same checks as ``store_create``.
+
+    On refusal the ``store`` object is reloaded, so a page never shows the refused values
+    as if they were saved.
+    """
+    if details.city.strip() == store.city and _postal_code_changed(store, details):
+        # The city shown was the old ZIP code's: let the new ZIP code name its own.
+        details = dataclasses.replace(details, city="")
+    try:
+        week, exceptions = _apply(store, details)
+    except ValidationError:
+        store.refresh_from_db()
+        raise
     store.save()
     _write_hours(store, week, exceptions)
     return store
@@ -246,6 +344,8 @@ def staff_invite(
     """Invite someone as staff of some of the member's stores; the e-mail leaves on commit."""
     if not grants:
         raise ValidationError({"stores": _("Choose at least one store.")})
+    if email.strip().lower() == member.owner.email:
+        raise ValidationError({"email": _("That is your own e-mail address.")})
     own = set(member.stores.values_list("pk", flat=True))
     for store_id, rights in grants.items():
         if store_id not in own:
@@ -269,6 +369,7 @@ def staff_invite(
 
 @transaction.atomic
 def staff_invitation_accept(*, token: str, user: User) -> list[StaffGrant]:
+    """Give ``user`` the invited rights; only once, before it expires, to the invited address."""
     invitation = (
         StaffInvitation.objects.select_for_update()
         .filter(token_hash=ApiToken.hash(token), accepted_at__isnull=True)
@@ -276,10 +377,12 @@ def staff_invitation_accept(*, token: str, user: User) -> list[StaffGrant]:
     )
     if invitation is None or invitation.expires_at < timezone.now():
         raise ValidationError({"token": _("This invitation is not valid or has expired.")})
-    if invitation.email != user.email:
-        raise ValidationError(
-            {"token": _("This invitation was sent to another e-mail address.")}
-        )
+    # The invitee proves the address by having confirmed it; case never matters in e-mail.
+    confirmed = EmailAddress.objects.filter(
+        user=user, email__iexact=invitation.email, verified=True
+    ).exists()
+    if not confirmed:
+        raise ValidationError({"token": _("This invitation was sent to another e-mail address.")})
     if user.role not in (Role.MEMBER, Role.STAFF) or hasattr(user, "member"):
         raise ValidationError({"token": _("Store owners cannot join another member as staff.")})
     user.role = Role.STAFF

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jewelguard.accounts import services
+from jewelguard.accounts import selectors, services
 from jewelguard.accounts.forms import ApiTokenForm, StaffInviteForm, StoreForm
 from jewelguard.accounts.models import ApiToken, StaffGrant, Store, User
 from jewelguard.accounts.permissions import StoreAction, member_of, store_allows, stores_visible_to
@@ -149,9 +150,16 @@ def staff_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("accounts:staff")
 
 
-@login_required
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """The page an invitation e-mail links to: sign up or log in, then accept.
+
+    Open to visitors, so that an invitee without an account learns what to do; accepting
+    needs a signed-in user with the invited address.
+    """
+    invitation = selectors.staff_invitation_pending(token=token)
     if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
         try:
             services.staff_invitation_accept(token=token, user=_user(request))
         except ValidationError as error:
@@ -159,7 +167,17 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         else:
             messages.success(request, _("You now have access to the stores you were invited to."))
             return redirect("accounts:store_list")
-    return render(request, "accounts/invitation_accept.html", {"token": token})
+    stores = (
+        Store.objects.filter(member=invitation.member, pk__in=map(int, invitation.grants))
+        if invitation
+        else Store.objects.none()
+    )
+    return render(
+        request,
+        "accounts/invitation_accept.html",
+        {"token": token, "invitation": invitation, "stores": stores},
+        status=200 if invitation else 404,
+    )
 
 
 @login_required

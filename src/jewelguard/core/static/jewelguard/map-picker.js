@@ -21,11 +21,20 @@
     return Number.isFinite(lat) && Number.isFinite(lon) ? [lat, lon] : null;
   }
 
+  // The marker's position, mirrored on the map element so that the page's state can be
+  // read back without reaching into Leaflet (tests, other scripts).
+  function mirror(element, latlng) {
+    const at = L.latLng(latlng);
+    element.dataset.markerLat = at.lat.toFixed(6);
+    element.dataset.markerLon = at.lng.toFixed(6);
+  }
+
   function readOnly(element) {
     const at = point(element);
     if (!at) return;
     const map = baseMap(element, at, 14);
     L.marker(at, { keyboard: false, title: element.getAttribute("aria-label") }).addTo(map);
+    mirror(element, at);
   }
 
   function picker(element) {
@@ -40,9 +49,11 @@
       if (marker) {
         marker.setLatLng(latlng);
       } else {
-        marker = L.marker(latlng, { draggable: true, title: "store" }).addTo(map);
-        marker.on("dragend", () => fill(marker.getLatLng()));
+        marker = L.marker(latlng, { draggable: true, title: element.dataset.markerTitle || "" });
+        marker.addTo(map);
+        marker.on("dragend", () => { fill(marker.getLatLng()); mirror(element, marker.getLatLng()); });
       }
+      mirror(element, latlng);
     }
     function fill(latlng) {
       latInput.value = latlng.lat.toFixed(6);
