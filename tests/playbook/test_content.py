@@ -168,6 +168,21 @@ def test_scenario_listing_a_control_that_does_not_mitigate_it_is_refused(tmp_pat
     )
 
 
+def test_step_too_long_for_the_staff_card_is_refused(tmp_path):
+    directory = content_copy(tmp_path)
+
+    def lengthen(data: dict[str, Any]) -> None:
+        scenario(data, "switch_theft")["what_to_do"][0]["fr"] = "Vérifiez " * 40
+
+    edit(directory, "scenarios.yaml", lengthen)
+    with pytest.raises(ImproperlyConfigured) as error:
+        playbook_load(directory)
+    assert str(error.value) == (
+        "scenarios.yaml: scenario switch_theft: field 'what_to_do[0]' is longer than "
+        "200 characters (fr)"
+    )
+
+
 def test_unknown_cost_band_is_refused(tmp_path):
     directory = content_copy(tmp_path)
     edit(directory, "controls.yaml", lambda d: control(d, "bollards").update(cost_band="cheap"))

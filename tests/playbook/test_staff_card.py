@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import time
 
@@ -11,7 +12,14 @@ from django.utils import translation
 from pypdf import PdfReader
 
 from jewelguard.playbook import cards, selectors
-from jewelguard.playbook.content import SCENARIO_IDS
+from jewelguard.playbook.content import (
+    MAX_ITEM,
+    MAX_STEPS,
+    MAX_SUMMARY,
+    MAX_TIPS,
+    MAX_TITLE,
+    SCENARIO_IDS,
+)
 
 
 def flat(text: str) -> str:
@@ -96,3 +104,29 @@ def test_repeat_download_comes_from_the_cache(client, db):
     assert cache.get(key) == first
     assert cache.get(cards._cache_key("safe_burglary", "fr", "letter")) is None
     assert cards.card_version() in key
+
+
+@pytest.mark.parametrize("paper", ["letter", "a4"])
+@pytest.mark.parametrize("language", ["en", "fr-ca"])
+def test_the_longest_scenario_the_content_rules_allow_fits_on_one_page(
+    monkeypatch, paper, language
+):
+    # given a scenario at every length limit the content loader enforces
+    def words(n: int, label: str) -> str:
+        return (label + " " + "keep calm and let them go " * 20)[:n]
+
+    longest = dataclasses.replace(
+        selectors.scenario_get(scenario_id="armed_robbery"),
+        title=words(MAX_TITLE, "Title"),
+        summary=words(MAX_SUMMARY, "Summary"),
+        what_to_do=[words(MAX_ITEM, f"Step{n}") for n in range(MAX_STEPS)],
+        stay_safe=[words(MAX_ITEM, f"Safe{n}") for n in range(MAX_TIPS)],
+        limit_loss=[words(MAX_ITEM, f"Loss{n}") for n in range(MAX_TIPS)],
+    )
+    monkeypatch.setattr(cards, "scenario_get", lambda scenario_id: longest)
+    # when its card is rendered, then a denser layout keeps every step on one page
+    with translation.override(language):
+        pdf = cards.staff_card_render(scenario_id="armed_robbery", paper=paper)
+    reader, text = read_pdf(pdf)
+    assert len(reader.pages) == 1
+    assert f"Step{MAX_STEPS - 1}" in text

@@ -6,12 +6,12 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-WIDTH = 640
-HEIGHT = 300
-MARGIN_LEFT = 64
+WIDTH = 560
+HEIGHT = 320
+MARGIN_LEFT = 72
 MARGIN_RIGHT = 16
-MARGIN_TOP = 28
-MARGIN_BOTTOM = 36
+MARGIN_TOP = 30
+MARGIN_BOTTOM = 40
 
 
 @dataclass(frozen=True)
@@ -101,7 +101,7 @@ def bar_chart(
         left=MARGIN_LEFT,
         right=WIDTH - MARGIN_RIGHT,
         baseline=baseline,
-        label_y=baseline + 22,
+        label_y=baseline + 26,
         bars=bars,
         gridlines=gridlines,
     )

@@ -28,6 +28,12 @@ ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 # libyaml's safe loader when the wheel has it: several times faster than the Python one.
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _SPACES = re.compile(r"[ \t\r\n]+")
+# A scenario's staff card must fit on one printed page; these bound what the card holds.
+MAX_TITLE = 80
+MAX_SUMMARY = 320
+MAX_STEPS = 7
+MAX_TIPS = 5
+MAX_ITEM = 200
 # The threat scenarios every room shares; their ids and order come from the security guidance.
 SCENARIO_IDS = (
     "smash_and_grab",
@@ -153,10 +159,10 @@ class _Reader:
             raise self.fail(where, "field 'id' must be lower_snake_case text")
         return value
 
-    def text(self, data: Mapping[str, Any], where: str, field: str) -> Text:
-        return self.text_value(data.get(field), where, field)
+    def text(self, data: Mapping[str, Any], where: str, field: str, max_chars: int = 2000) -> Text:
+        return self.text_value(data.get(field), where, field, max_chars)
 
-    def text_value(self, value: object, where: str, field: str) -> Text:
+    def text_value(self, value: object, where: str, field: str, max_chars: int = 2000) -> Text:
         if value is None:
             raise self.fail(where, f"field '{field}' is missing")
         if not isinstance(value, Mapping):
@@ -169,13 +175,25 @@ class _Reader:
         extra = sorted(set(value) - set(LANGUAGES))
         if extra:
             raise self.fail(where, f"field '{field}' has an unknown language '{extra[0]}'")
-        return Text(en=_squash(value["en"]), fr=_squash(value["fr"]))
+        text = Text(en=_squash(value["en"]), fr=_squash(value["fr"]))
+        for language in LANGUAGES:
+            if len(text.in_language(language)) > max_chars:
+                raise self.fail(
+                    where, f"field '{field}' is longer than {max_chars} characters ({language})"
+                )
+        return text
 
-    def texts(self, data: Mapping[str, Any], where: str, field: str) -> tuple[Text, ...]:
+    def texts(
+        self, data: Mapping[str, Any], where: str, field: str, max_items: int, max_chars: int
+    ) -> tuple[Text, ...]:
         value = data.get(field)
         if not isinstance(value, list) or not value:
             raise self.fail(where, f"field '{field}' must be a non-empty list")
-        return tuple(self.text_value(item, where, f"{field}[{i}]") for i, item in enumerate(value))
+        if len(value) > max_items:
+            raise self.fail(where, f"field '{field}' has more than {max_items} items")
+        return tuple(
+            self.text_value(item, where, f"{field}[{i}]", max_chars) for i, item in enumerate(value)
+        )
 
     def ids(self, data: Mapping[str, Any], where: str, field: str) -> tuple[str, ...]:
         value = data.get(field)
@@ -253,12 +271,12 @@ def _scenarios(data: Mapping[str, Any]) -> tuple[Scenario, ...]:
         scenarios.append(
             Scenario(
                 id=scenario_id,
-                title=reader.text(entry, where, "title"),
-                summary=reader.text(entry, where, "summary"),
+                title=reader.text(entry, where, "title", MAX_TITLE),
+                summary=reader.text(entry, where, "summary", MAX_SUMMARY),
                 timing=reader.text(entry, where, "timing"),
-                what_to_do=reader.texts(entry, where, "what_to_do"),
-                stay_safe=reader.texts(entry, where, "stay_safe"),
-                limit_loss=reader.texts(entry, where, "limit_loss"),
+                what_to_do=reader.texts(entry, where, "what_to_do", MAX_STEPS, MAX_ITEM),
+                stay_safe=reader.texts(entry, where, "stay_safe", MAX_TIPS, MAX_ITEM),
+                limit_loss=reader.texts(entry, where, "limit_loss", MAX_TIPS, MAX_ITEM),
                 control_ids=reader.ids(entry, where, "controls"),
                 figures=tuple(figures),
             )

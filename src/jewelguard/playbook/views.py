@@ -5,6 +5,7 @@ Everything here is public: the playbook is the movement's open advice to every j
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.formats import number_format
@@ -92,7 +93,9 @@ def statistics(request: HttpRequest) -> HttpResponse:
         [y.losses_cents / 100 / 1_000_000 for y in years],
         labels=labels,
         value_labels=[_millions(y.losses_cents) for y in years],
-        tick_format=lambda millions: _("$%(amount)sM") % {"amount": _count(millions)},
+        tick_format=lambda millions: (
+            _("$%(amount)sM") % {"amount": _count(millions)} if millions else "0"
+        ),
         highlight=max(range(len(years)), key=lambda i: years[i].losses_cents),
     )
     rows = [
@@ -159,6 +162,9 @@ def _inquiry(request: HttpRequest, kind: InquiryKind) -> HttpResponse:
                 language=get_language() or "en",
                 **form.inquiry_fields(),
             )
+        except ValidationError as error:
+            # The form mirrors the model's rules; this is a backstop, shown on the fields.
+            form.add_error(None, error)
         except services.InquiryRateLimitedError:
             form.add_error(
                 None,
