@@ -69,7 +69,10 @@ def test_a_member_without_a_store_cannot_pledge(member):
         ({"text_version": 0}, "version"),
         ({"language": "de"}, "language"),
         ({"statements": ["rethink_security"]}, "statements"),
-        ({"statements": [*current_pledge_version().wording("en").statement_ids, "x"]}, "statements"),
+        (
+            {"statements": [*current_pledge_version().wording("en").statement_ids, "x"]},
+            "statements",
+        ),
         ({"statements": []}, "statements"),
     ],
 )

@@ -120,7 +120,7 @@ def take(request: HttpRequest) -> HttpResponse:
 def withdraw(request: HttpRequest) -> HttpResponse:
     member = _member_or_403(request)
     pledge = selectors.pledge_active_for(member=member)
-    form = WithdrawForm(request.POST or None)
+    form = WithdrawForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.pledge_withdraw(member=member, reason=form.cleaned_data["reason"])

@@ -308,6 +308,8 @@ def email_banner_scene(spec: ToolkitSpec) -> Scene:
     """A 600x100 banner for an e-mail signature, linked by the member to the verify page."""
     width, height = EMAIL_BANNER_SIZE
     column = (118.0, 586.0)
+    verify_at = _("Verify at %(site)s") % {"site": spec.site_host}
+    verify_line = f"{_since(spec)}  \N{MIDDLE DOT}  {verify_at}"
     title = fit_text(
         _("Partner for Protection member"),
         box=Box(column[0], 12, column[1], 38),
@@ -325,7 +327,7 @@ def email_banner_scene(spec: ToolkitSpec) -> Scene:
         align="left",
     )
     since = fit_text(
-        f"{_since(spec)}  ·  {_('Verify at %(site)s') % {'site': spec.site_host}}",
+        verify_line,
         box=Box(column[0], 67, column[1], 88),
         weight=Weight.REGULAR,
         max_size=12.5,

@@ -12,6 +12,7 @@ import json
 import shutil
 import tempfile
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,8 +83,7 @@ def _scenarios() -> list[object]:
     return list(scenario_list())
 
 
-def toolkit_render(spec: ToolkitSpec) -> dict[str, bytes]:
-    """Every file of the toolkit, in the spec's language, keyed by file name."""
+def _artwork(spec: ToolkitSpec) -> dict[str, bytes]:
     with translation.override(spec.language):
         files: dict[str, bytes] = {}
         for size in artwork.BADGE_SIZES:
@@ -96,16 +96,36 @@ def toolkit_render(spec: ToolkitSpec) -> dict[str, bytes]:
         ):
             files[name] = render_png(artwork.social_scene(spec, width, height))
         files["email-signature-600x100.png"] = render_png(artwork.email_banner_scene(spec))
+    return files
+
+
+def _documents(spec: ToolkitSpec) -> dict[str, bytes]:
+    with translation.override(spec.language):
+        files: dict[str, bytes] = {}
         scenarios = _scenarios()
         for paper in documents.PAPERS:
             files[f"signage-{paper.id}.pdf"] = documents.signage_pdf(spec, paper)
             files[f"staff-briefing-{paper.id}.pdf"] = documents.briefing_pdf(spec, paper, scenarios)
-        readme = render_to_string(
+        files["README.txt"] = render_to_string(
             "pledge/toolkit/readme.txt", {"spec": spec, "files": FILES, "zip_name": ZIP_NAME}
-        )
-    files_in_order = {f.name: files[f.name] for f in FILES}
-    files_in_order[ZIP_NAME] = _zip(files_in_order, readme)
-    return files_in_order
+        ).encode()
+    return files
+
+
+def toolkit_render(spec: ToolkitSpec) -> dict[str, bytes]:
+    """Every file of the toolkit, in the spec's language, keyed by file name, and the ZIP.
+
+    The images are drawn in a second thread while WeasyPrint lays out the documents: Pillow
+    lets go of the interpreter lock while it draws and compresses, so the two overlap.
+    """
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        images = pool.submit(_artwork, spec)
+        made = _documents(spec)
+        made.update(images.result())
+    readme = made.pop("README.txt").decode()
+    files = {f.name: made[f.name] for f in FILES}
+    files[ZIP_NAME] = _zip(files, readme)
+    return files
 
 
 def _zip(files: dict[str, bytes], readme: str) -> bytes:

@@ -8,7 +8,6 @@ Call these inside ``translation.override(spec.language)``.
 from __future__ import annotations
 
 import base64
-import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,9 +22,6 @@ from jewelguard.pledge.toolkit.brand import GOLD_BRIGHT, NAVY, WHITE, Weight
 from jewelguard.pledge.toolkit.layout import Box, fit_text
 from jewelguard.pledge.toolkit.scene import Polygon, Scene, Stroke, render_svg
 from jewelguard.pledge.toolkit.spec import ToolkitSpec
-
-# WeasyPrint logs each rendering step at INFO; that is noise in the application's log.
-logging.getLogger("weasyprint").setLevel(logging.WARNING)
 
 # Text is measured at this many pixels per point: fine enough for exact line breaks.
 PX_PER_PT = 4.0
@@ -109,17 +105,33 @@ def font_faces() -> list[dict[str, Any]]:
     return [{"url": weight.path.as_uri(), "weight": weight.css} for weight in Weight]
 
 
+# The type scale that last fitted, per document kind: the staff briefing's text is the same
+# for every store of a language, so after the first one it fits at the first try.
+_fitted_scale: dict[tuple[str, ...], int] = {}
+
+
 def _render(
-    template: str, context: dict[str, Any], *, pages: int, sizes: dict[str, float]
+    template: str,
+    context: dict[str, Any],
+    *,
+    pages: int,
+    sizes: dict[str, float],
+    same_as: tuple[str, ...],
 ) -> bytes:
-    """Render with the largest ``sizes`` (points, scaled down in steps) that fit ``pages``."""
+    """Render with the largest ``sizes`` (points, scaled down in steps) that fit ``pages``.
+
+    ``same_as`` names what decides the fit, e.g. the language and paper; documents with the
+    same ``same_as`` start from the scale that fitted last time.
+    """
     fonts = FontConfiguration()
     document = None
-    for scale in SCALES:
-        size = {key: round(value * scale, 2) for key, value in sizes.items()}
+    start = _fitted_scale.get(same_as, 0)
+    for index in range(start, len(SCALES)):
+        size = {key: round(value * SCALES[index], 2) for key, value in sizes.items()}
         html = render_to_string(template, {**context, "size": size, "fonts": font_faces()})
         document = HTML(string=html).render(font_config=fonts)
         if len(document.pages) <= pages:
+            _fitted_scale[same_as] = index
             break
     assert document is not None
     return bytes(document.write_pdf())
@@ -166,6 +178,7 @@ def signage_pdf(spec: ToolkitSpec, paper: Paper) -> bytes:
         context,
         pages=2,
         sizes={"door": 21.0 if few else 17.0, "window": 30.0 if few else 22.0},
+        same_as=("signage", spec.language, paper.id, ",".join(spec.statements)),
     )
 
 
@@ -191,6 +204,7 @@ def briefing_pdf(spec: ToolkitSpec, paper: Paper, scenarios: list[Any]) -> bytes
         context,
         pages=1,
         sizes={"title": 10.5, "timing": 7.2, "step": 8.0, "gap": 9.0},
+        same_as=("briefing", spec.language, paper.id, spec.briefing_digest),
     )
 
 

@@ -231,6 +231,12 @@ def _place(
         else:
             left_, top, right_, bottom = face.getbbox(text, anchor="ls")
             ink = Box(x + left_, baseline + top, x + right_, baseline + bottom)
+        # A glyph may overhang its advance (the j's tail): keep the ink, not the pen, inside.
+        dx = box.left - ink.left if ink.left < box.left else min(0.0, box.right - ink.right)
+        if dx and ink.right - ink.left <= box.width:
+            x += dx
+            char_x = tuple(c + dx for c in char_x)
+            ink = Box(ink.left + dx, ink.top, ink.right + dx, ink.bottom)
         lines.append(Line(text=text, x=x, baseline=baseline, width=width, ink=ink, char_x=char_x))
     return _nudged(tuple(lines), box)
 

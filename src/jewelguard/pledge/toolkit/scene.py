@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import io
-import logging
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,9 +20,6 @@ from PIL import Image, ImageColor, ImageDraw
 
 from jewelguard.pledge.toolkit.brand import FONT_FAMILY, FONT_STACK, Weight, font
 from jewelguard.pledge.toolkit.layout import Box, TextBlock
-
-# fontTools reports every subsetting step at INFO; that is noise in the application's log.
-logging.getLogger("fontTools.subset").setLevel(logging.WARNING)
 
 # Shapes are drawn this many times larger, then reduced: Pillow does not anti-alias shapes.
 SUPERSAMPLE = 3

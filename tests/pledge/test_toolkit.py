@@ -1,0 +1,220 @@
+"""The toolkit's files: sizes, transparency, QR codes, signs that say only what is true,
+French, and the cache that rebuilds them only when what they show changes."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+from django.utils import translation
+from PIL import Image
+
+from jewelguard.pledge import selectors, services
+from jewelguard.pledge.deterrents import DETERRENTS
+from jewelguard.pledge.toolkit.build import FILES, ZIP_NAME, toolkit_build, toolkit_render
+from jewelguard.pledge.toolkit.spec import ToolkitSpec
+from tests.conftest import make_store
+from tests.pledge.conftest import decode_qr, pdf_sizes, pdf_text, take_pledge
+
+LEVESQUE = "Bijouterie Lévesque & Fils — Centre-ville de Montréal"
+LONGEST = (
+    "The Extraordinarily Long-Named Family Jewelers, Goldsmiths, Watchmakers "
+    "and Diamond Merchants of Greater Saint-Jean-sur-"
+)
+CHOSEN = ("video_surveillance", "merchandise_removed", "time_delay_safe")
+VERIFY = "https://jewelguard.example.org/pledge/verify/41.7:" + "A" * 43 + "/"
+LETTER = [(612.0, 792.0), (792.0, 612.0)]
+A4 = [(595.28, 841.89), (841.89, 595.28)]
+
+
+def spec(name: str, language: str = "en", statements: tuple[str, ...] = CHOSEN) -> ToolkitSpec:
+    return ToolkitSpec(
+        store_id=7,
+        store_name=name,
+        member_since=2025,
+        language=language,
+        statements=statements,
+        verify_url=VERIFY,
+        briefing_digest="test",
+    )
+
+
+@pytest.fixture(scope="module")
+def english() -> dict[str, bytes]:
+    return toolkit_render(spec(LEVESQUE))
+
+
+@pytest.fixture(scope="module")
+def french() -> dict[str, bytes]:
+    return toolkit_render(spec(LEVESQUE, language="fr-ca"))
+
+
+def signs(language: str) -> dict[str, str]:
+    with translation.override(language):
+        return {d.id: str(d.sign) for d in DETERRENTS}
+
+
+def test_the_toolkit_has_every_file_and_a_zip_of_them(english):
+    assert set(english) == {f.name for f in FILES} | {ZIP_NAME}
+    archive = zipfile.ZipFile(io.BytesIO(english[ZIP_NAME]))
+    assert set(archive.namelist()) == {f.name for f in FILES} | {"README.txt"}
+    for f in FILES:
+        assert archive.read(f.name) == english[f.name]
+    assert VERIFY in archive.read("README.txt").decode()
+
+
+@pytest.mark.parametrize(
+    ("name", "size"),
+    [
+        ("badge-256.png", (256, 256)),
+        ("badge-512.png", (512, 512)),
+        ("badge-1024.png", (1024, 1024)),
+        ("social-square-1080x1080.png", (1080, 1080)),
+        ("social-wide-1200x630.png", (1200, 630)),
+        ("email-signature-600x100.png", (600, 100)),
+    ],
+)
+def test_png_sizes(english, name, size):
+    assert Image.open(io.BytesIO(english[name])).size == size
+
+
+@pytest.mark.parametrize("size", [256, 512, 1024])
+def test_the_badge_is_transparent_around_its_rounded_corners(english, size):
+    image = Image.open(io.BytesIO(english[f"badge-{size}.png"]))
+    assert image.mode == "RGBA"
+    alpha = image.getchannel("A")
+    last = size - 1
+    for corner in [(0, 0), (last, 0), (0, last), (last, last)]:
+        assert alpha.getpixel(corner) == 0
+    assert alpha.getpixel((size // 2, size // 2)) == 255
+
+
+@pytest.mark.parametrize("size", [512, 1024])
+def test_the_badge_qr_code_opens_the_verification_page(english, size):
+    assert decode_qr(english[f"badge-{size}.png"]) == VERIFY
+
+
+def test_the_svg_badge_names_the_store_and_embeds_its_font(english):
+    svg = english["badge.svg"].decode()
+    assert svg.startswith("<?xml") and "<svg" in svg
+    assert "Lévesque &amp; Fils" in svg
+    assert "PARTNER FOR" in svg
+    assert "@font-face" in svg and "font/otf" in svg
+
+
+@pytest.mark.parametrize(
+    ("name", "sizes"), [("signage-letter.pdf", LETTER), ("signage-a4.pdf", A4)]
+)
+def test_signs_come_in_letter_and_a4_door_portrait_window_landscape(english, name, sizes):
+    assert pdf_sizes(english[name]) == sizes
+
+
+@pytest.mark.parametrize(
+    ("name", "size"),
+    [("staff-briefing-letter.pdf", (612.0, 792.0)), ("staff-briefing-a4.pdf", (595.28, 841.89))],
+)
+def test_the_staff_briefing_is_one_page_of_either_size(english, name, size):
+    assert pdf_sizes(english[name]) == [size]
+
+
+@pytest.mark.parametrize("paper", ["letter", "a4"])
+def test_signs_show_the_whole_name_and_exactly_the_chosen_statements(english, paper):
+    text = pdf_text(english[f"signage-{paper}.pdf"])
+    assert LEVESQUE in text
+    for statement_id, sign in signs("en").items():
+        if statement_id in CHOSEN:
+            assert text.count(sign) == 2, sign  # on the door sign and on the window sign
+        else:
+            assert sign not in text, sign
+
+
+def test_signs_without_statements_claim_nothing():
+    files = toolkit_render(spec("Front Range Jewelers", statements=()))
+    text = pdf_text(files["signage-letter.pdf"])
+    assert "Front Range Jewelers" in text
+    assert "Security is our top priority." in text
+    for sign in signs("en").values():
+        assert sign not in text
+
+
+def test_a_120_character_name_is_printed_whole():
+    files = toolkit_render(spec(LONGEST, statements=tuple(d.id for d in DETERRENTS)))
+    for paper, sizes in (("letter", LETTER), ("a4", A4)):
+        assert LONGEST in pdf_text(files[f"signage-{paper}.pdf"])
+        assert pdf_sizes(files[f"signage-{paper}.pdf"]) == sizes
+        assert len(pdf_sizes(files[f"staff-briefing-{paper}.pdf"])) == 1
+    assert decode_qr(files["badge-1024.png"]) == VERIFY
+
+
+def test_the_staff_briefing_covers_the_ten_scenarios(english):
+    from jewelguard.playbook.selectors import scenario_list
+
+    text = pdf_text(english["staff-briefing-letter.pdf"])
+    scenarios = scenario_list()
+    assert len(scenarios) == 10
+    for scenario in scenarios:
+        assert scenario.title in text
+        assert " ".join(scenario.what_to_do[0].split()) in text
+    assert LEVESQUE in text
+
+
+def test_the_french_toolkit_is_in_french(french):
+    signage = pdf_text(french["signage-letter.pdf"])
+    assert "La sécurité est notre priorité absolue." in signage
+    assert "Membre Partenaire pour la protection" in signage
+    for statement_id in CHOSEN:
+        assert signs("fr-ca")[statement_id] in signage
+    assert "Security is our top priority" not in signage
+    briefing = pdf_text(french["staff-briefing-a4.pdf"])
+    assert "Que faire en cas de crime" in briefing
+    assert "Membre Partenaire pour la protection: Bijouterie" in french["badge.svg"].decode()
+    assert (
+        "Membre depuis 2025"
+        in zipfile.ZipFile(io.BytesIO(french[ZIP_NAME])).read("README.txt").decode()
+    )
+
+
+def test_the_cache_rebuilds_only_when_what_the_files_show_changes(member, store, toolkit_media):
+    # given a pledged member's toolkit, built once
+    pledge = take_pledge(member)
+    first = toolkit_build(selectors.toolkit_spec_for(store=store, pledge=pledge, language="en"))
+    built_at = (first / "badge-512.png").stat().st_mtime_ns
+    # when it is asked for again with nothing changed
+    again = toolkit_build(selectors.toolkit_spec_for(store=store, pledge=pledge, language="en"))
+    # then the same files are served, not rebuilt
+    assert again == first
+    assert (again / "badge-512.png").stat().st_mtime_ns == built_at
+    # when the member confirms a statement for the signs
+    services.store_signage_set(store=store, statements=["alarm_monitored"])
+    changed = toolkit_build(selectors.toolkit_spec_for(store=store, pledge=pledge, language="en"))
+    # then a new toolkit is built, it shows the statement, and the outdated one is gone
+    assert changed != first
+    assert signs("en")["alarm_monitored"] in pdf_text((changed / "signage-a4.pdf").read_bytes())
+    assert not first.exists()
+    # and renaming the store builds another
+    store.name = "Front Range Fine Jewelry"
+    store.save(update_fields=["name"])
+    renamed = toolkit_build(selectors.toolkit_spec_for(store=store, pledge=pledge, language="en"))
+    assert renamed != changed
+    assert "Front Range Fine Jewelry" in pdf_text((renamed / "signage-letter.pdf").read_bytes())
+
+
+def test_each_store_of_a_member_gets_its_own_toolkit(member, store):
+    pledge = take_pledge(member)
+    second = make_store(member, name="Boulder Branch", postal_code="80302")
+    spec_one = selectors.toolkit_spec_for(store=store, pledge=pledge, language="en")
+    spec_two = selectors.toolkit_spec_for(store=second, pledge=pledge, language="en")
+    assert spec_one.key() != spec_two.key()
+    assert spec_one.verify_url != spec_two.verify_url
+    assert toolkit_build(spec_one) != toolkit_build(spec_two)
+
+
+def test_withdrawing_removes_the_members_toolkits(
+    member, store, django_capture_on_commit_callbacks
+):
+    pledge = take_pledge(member)
+    folder = toolkit_build(selectors.toolkit_spec_for(store=store, pledge=pledge, language="en"))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.pledge_withdraw(member=member)
+    assert not folder.exists()
