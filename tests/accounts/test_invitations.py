@@ -198,3 +198,15 @@ def test_member_removes_staff_access(member_client, staff_user, store):
     assert "See the store, Report incidents" in staff_page
     member_client.post(f"/me/staff/{grant.pk}/revoke/")
     assert client_for(staff_user).get(f"/me/stores/{store.pk}/").status_code == 404
+
+
+def test_an_officer_cannot_join_as_staff(member, store, officer):
+    # given an invitation sent to an officer's address
+    _invitation, token = services.staff_invite(
+        member=member, email=officer.email, grants={store.pk: ["report"]}
+    )
+    # then accepting it is refused, with the reason
+    with pytest.raises(ValidationError) as refused:
+        services.staff_invitation_accept(token=token, user=officer)
+    assert "Officers, analysts and administrators" in str(refused.value)
+    assert officer.role == Role.OFFICER and not StaffGrant.objects.exists()

@@ -383,8 +383,12 @@ def staff_invitation_accept(*, token: str, user: User) -> list[StaffGrant]:
     ).exists()
     if not confirmed:
         raise ValidationError({"token": _("This invitation was sent to another e-mail address.")})
-    if user.role not in (Role.MEMBER, Role.STAFF) or hasattr(user, "member"):
+    if hasattr(user, "member"):
         raise ValidationError({"token": _("Store owners cannot join another member as staff.")})
+    if user.role not in (Role.MEMBER, Role.STAFF):
+        raise ValidationError(
+            {"token": _("Officers, analysts and administrators cannot join a store as staff.")}
+        )
     user.role = Role.STAFF
     user.save(update_fields=["role"])
     grants = []
