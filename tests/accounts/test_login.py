@@ -41,7 +41,9 @@ def test_sixth_attempt_after_five_wrong_passwords_is_refused_even_when_right(mem
     response = log_in(client, member.owner.email, PASSWORD)
     # then it is refused, with a message that says why and what to do
     assert response.status_code == 200
-    assert "Too many failed login attempts. Try again later." in response.content.decode()
+    page = response.content.decode()
+    assert "Too many failed login attempts. Wait a few minutes before trying again" in page
+    assert "or reset your password." in page
     assert not signed_in(client)
 
 
@@ -78,3 +80,12 @@ def test_logout_needs_a_post(member):
     assert signed_in(client)
     client.post("/accounts/logout/")
     assert not signed_in(client)
+
+
+def test_lockout_message_is_french_for_french_readers(member):
+    client = Client()
+    client.cookies["django_language"] = "fr-ca"
+    for _attempt in range(5):
+        log_in(client, member.owner.email, WRONG)
+    page = log_in(client, member.owner.email, PASSWORD).content.decode()
+    assert "Trop de tentatives de connexion ont échoué." in page

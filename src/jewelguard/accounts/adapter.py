@@ -7,9 +7,19 @@ from typing import Any
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 
 class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        # Say what to do, not only what happened: a locked-out jeweler needs a way back in.
+        "too_many_login_attempts": _(
+            "Too many failed login attempts. Wait a few minutes before trying again, "
+            "or reset your password."
+        ),
+    }
+
     def get_email_confirmation_url(self, request: HttpRequest, emailconfirmation: Any) -> str:
         # Links in e-mails point at the public site URL, not whatever host the request used.
         url: str = super().get_email_confirmation_url(request, emailconfirmation)
