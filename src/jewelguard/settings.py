@@ -156,9 +156,10 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[JewelGuard] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ACCOUNT_ADAPTER = "jewelguard.accounts.adapter.AccountAdapter"
 ACCOUNT_SIGNUP_FORM_CLASS = "jewelguard.accounts.forms.SignupExtraForm"
-# Login throttling: five failures per e-mail or per address within five minutes.
+# Login throttling: five failures per account within five minutes; the per-address limit is
+# higher because a whole store's staff often share one connection.
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "5/5m/ip,5/5m/key",
+    "login_failed": "30/5m/ip,5/5m/key",
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
@@ -207,6 +208,7 @@ if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
 
 _tile_origin = "/".join(CONFIG.map_tiles_url.split("/")[:3]) if CONFIG.map_tiles_url else ""
 CONTENT_SECURITY_POLICY = {
