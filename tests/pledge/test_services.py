@@ -11,6 +11,7 @@ from jewelguard.pledge.texts import current_pledge_version
 from tests.pledge.conftest import take_pledge
 
 VERSION = current_pledge_version().version
+ALL_STATEMENTS = current_pledge_version().wording("en").statement_ids
 
 
 def test_taking_the_pledge_records_who_when_which_text_and_language(member, store):

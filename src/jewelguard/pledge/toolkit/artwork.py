@@ -11,6 +11,7 @@ from functools import cache
 
 import segno
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from jewelguard.pledge.toolkit.brand import (
     GOLD,
@@ -210,7 +211,7 @@ def social_scene(spec: ToolkitSpec, width: int, height: int) -> Scene:
     icon_top = (52 if wide else 100) * unit
     icon = Box(left, icon_top, left + icon_w * unit, icon_top + icon_h * unit)
     kicker = fit_text(
-        _("Partner for Protection"),
+        pgettext("programme name", "Partner for Protection"),
         box=Box(icon.right + 18 * unit, icon.top, right, icon.bottom),
         weight=Weight.BOLD,
         max_size=(24 if wide else 30) * unit,

@@ -37,11 +37,28 @@ class ToolkitFile:
     content_type: str
     # Shown as an image on the toolkit page.
     preview: bool = False
+    # Values for the label's placeholders.
+    label_values: tuple[tuple[str, str | int], ...] = ()
+
+    @property
+    def title(self) -> str:
+        """The label in the active language."""
+        return str(self.label) % dict(self.label_values) if self.label_values else str(self.label)
+
+    @property
+    def wide(self) -> bool:
+        return self.name.startswith(("social-wide", "email"))
 
 
 FILES: tuple[ToolkitFile, ...] = (
     *(
-        ToolkitFile(f"badge-{size}.png", _("Badge, %(size)s px (PNG)"), "image/png", size == 512)
+        ToolkitFile(
+            f"badge-{size}.png",
+            _("Badge, %(size)s px (PNG)"),
+            "image/png",
+            preview=size == 512,
+            label_values=(("size", size),),
+        )
         for size in artwork.BADGE_SIZES
     ),
     ToolkitFile("badge.svg", _("Badge, any size (SVG)"), "image/svg+xml"),
