@@ -90,7 +90,7 @@ def test_the_badge_is_transparent_around_its_rounded_corners(english, size):
     assert alpha.getpixel((size // 2, size // 2)) == 255
 
 
-@pytest.mark.parametrize("size", [512, 1024])
+@pytest.mark.parametrize("size", [256, 512, 1024])
 def test_the_badge_qr_code_opens_the_verification_page(english, size):
     assert decode_qr(english[f"badge-{size}.png"]) == VERIFY
 

@@ -104,7 +104,9 @@ def _artwork(spec: ToolkitSpec) -> dict[str, bytes]:
     with translation.override(spec.language):
         files: dict[str, bytes] = {}
         for size in artwork.BADGE_SIZES:
-            files[f"badge-{size}.png"] = render_png(artwork.badge_scene(spec, size))
+            # Below 512 px the text is drawn at twice the size and reduced, for even spacing.
+            detail = artwork.badge_scene(spec, size * 2) if size < 512 else None
+            files[f"badge-{size}.png"] = render_png(artwork.badge_scene(spec, size), detail=detail)
         files["badge.svg"] = render_svg(artwork.badge_scene(spec, 1024))
         for (width, height), name in zip(
             artwork.SOCIAL_SIZES,

@@ -161,14 +161,33 @@ def _draw_text(draw: ImageDraw.ImageDraw, text: Text) -> None:
             draw.text((line.x, line.baseline), line.text, font=face, fill=text.fill, anchor="ls")
 
 
-def render_png(scene: Scene) -> bytes:
+def _draw(scene: Scene, *, codes: bool) -> Image.Image:
     image = _draw_shapes(scene)
     draw = ImageDraw.Draw(image)
     for overlay in scene.overlays:
         if isinstance(overlay, Text):
             _draw_text(draw, overlay)
-        else:
+        elif codes:
             _draw_qr(image, overlay)
+    return image
+
+
+def render_png(scene: Scene, *, detail: Scene | None = None) -> bytes:
+    """The scene as a PNG.
+
+    ``detail`` is the same design laid out at a whole multiple of the size: its shapes and
+    text are drawn there and reduced, which keeps very small text even (hinting at 7 px
+    spaces letters unevenly). QR codes are still drawn at the final size, module-aligned,
+    since reducing them blurs the modules past what a phone can read.
+    """
+    if detail is None:
+        image = _draw(scene, codes=True)
+    else:
+        factor = detail.width // scene.width
+        image = _draw(detail, codes=False).convert("RGBa").reduce(factor).convert("RGBA")
+        for overlay in scene.overlays:
+            if isinstance(overlay, QRCode):
+                _draw_qr(image, overlay)
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=False, compress_level=6)
     return out.getvalue()
