@@ -52,7 +52,9 @@ def demo_load(*, password: str | None = None) -> list[DemoLogin]:
     """Create the demo people and stores; returns their logins (passwords exist nowhere else)."""
     logins: list[DemoLogin] = []
 
-    def person(who: str, local: str, role: Role, full_name: str, **extra: Agency) -> User:
+    def person(
+        who: str, local: str, role: Role, full_name: str, agency: Agency | None = None
+    ) -> User:
         secret = password or secrets.token_urlsafe(9)
         email = f"{local}@{DEMO_DOMAIN}"
         user = accounts.user_create(
@@ -61,17 +63,13 @@ def demo_load(*, password: str | None = None) -> list[DemoLogin]:
             role=role,
             full_name=full_name,
             email_verified=True,
-            **extra,
+            agency=agency,
         )
         logins.append(DemoLogin(who=who, email=email, password=secret))
         return user
 
-    admin = person("Administrator", "admin", Role.ADMIN, "Demo Administrator")
-    admin.is_staff = admin.is_superuser = True
-    admin.save(update_fields=["is_staff", "is_superuser"])
-    analyst = person("Association analyst", "analyst", Role.ANALYST, "Jordan Avery")
-    analyst.is_staff = True
-    analyst.save(update_fields=["is_staff"])
+    person("Administrator", "admin", Role.ADMIN, "Demo Administrator")
+    person("Association analyst", "analyst", Role.ANALYST, "Jordan Avery")
 
     stores = []
     for city, owner_name, business, store_name, street, zip_code in JEWELERS:
