@@ -11,3 +11,7 @@ from jewelguard.settings import *  # noqa: F403
 
 # Fast hashing: tests create many users; argon2 stays the production hasher.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# With Redis as the cache (CI's second run), keep each run's rate-limit counters apart.
+if "redis" in CACHES["default"]["BACKEND"].lower():  # noqa: F405
+    CACHES["default"]["KEY_PREFIX"] = f"test-{os.getpid()}"  # noqa: F405

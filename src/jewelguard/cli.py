@@ -31,6 +31,15 @@ def _setup() -> None:
     except ConfigError as error:
         sys.stderr.write(f"jewelguard: configuration error: {error}\n")
         raise SystemExit(2) from None
+    from django.conf import settings
+    from django.db import connection
+
+    # The data directory holds the SQLite database, media and collected static files.
+    settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+    if connection.vendor == "sqlite":
+        # Kept in the database file: readers need not wait for the worker's writes.
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA journal_mode=WAL")
 
 
 def _serve(host: str, port: int, workers: int) -> None:
@@ -50,7 +59,8 @@ def _serve(host: str, port: int, workers: int) -> None:
 def _worker() -> None:
     from django.core.management import call_command
 
-    call_command("db_worker", "--interval", "0.5")
+    # No autoreloader: it would fork a second process that outlives a stopped parent.
+    call_command("db_worker", "--interval", "0.5", "--no-reload")
 
 
 def _up(host: str, port: int) -> None:
@@ -62,9 +72,7 @@ def _up(host: str, port: int) -> None:
 
     from jewelguard import demo
 
-    data_dir = settings.JEWELGUARD_DATA_DIR
-    data_dir.mkdir(parents=True, exist_ok=True)
-    print(f"JewelGuard data directory: {data_dir}")
+    print(f"JewelGuard data directory: {settings.JEWELGUARD_DATA_DIR}")
     call_command("migrate", interactive=False, verbosity=0)
     if not demo.demo_loaded():
         logins = demo.demo_load(password=os.environ.get("JEWELGUARD_DEMO_PASSWORD") or None)
@@ -75,16 +83,20 @@ def _up(host: str, port: int) -> None:
     else:
         print("Demo data already loaded; reusing it.")
 
-    worker = subprocess.Popen([sys.executable, "-m", "jewelguard", "worker"])
+    # Its own session, so that stopping `up` stops the worker whatever signals it ignores.
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "jewelguard", "worker"], start_new_session=True
+    )
     print(f"JewelGuard is up: http://{host}:{port}/  (Ctrl-C to stop)")
     try:
         _serve(host, port, workers=1)
     finally:
-        worker.send_signal(signal.SIGINT)
+        os.killpg(worker.pid, signal.SIGTERM)
         try:
             worker.wait(timeout=10)
         except subprocess.TimeoutExpired:
-            worker.kill()
+            os.killpg(worker.pid, signal.SIGKILL)
+            worker.wait()
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -57,6 +57,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Innermost, and sync-only on purpose: see jewelguard.core.middleware.sync_chain.
+    "jewelguard.core.middleware.sync_chain",
 ]
 
 ROOT_URLCONF = "jewelguard.urls"
@@ -82,20 +84,20 @@ TEMPLATES = [
 
 
 def _database(url: str) -> dict[str, Any]:
-    db: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60))
+    # No persistent connections: under ASGI each request runs in a thread of its own, and a
+    # connection kept per thread leaks. PostgreSQL gets a pool instead.
+    db: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=0))
     if db["ENGINE"] == "django.db.backends.sqlite3":
-        # WAL lets the web process read while the worker writes; IMMEDIATE avoids
-        # "database is locked" on lock upgrades inside transactions.
-        db["CONN_MAX_AGE"] = 0
+        # IMMEDIATE avoids "database is locked" on lock upgrades inside transactions. WAL (so
+        # the web process reads while the worker writes) is kept in the database file; the
+        # jewelguard command switches it on once (cli._setup).
         db["OPTIONS"] = {
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
-            "init_command": (
-                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;"
-            ),
+            "init_command": "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
         }
     else:
-        db["CONN_HEALTH_CHECKS"] = True
+        db["OPTIONS"] = {"pool": {"min_size": 2, "max_size": 10, "timeout": 10}}
     return db
 
 

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
+from ninja.responses import Status
 
 from jewelguard.accounts import services
 from jewelguard.accounts.hours import WEEKDAYS
@@ -111,11 +112,11 @@ def list_stores(request: HttpRequest) -> list[Store]:
 
 
 @router.post("/stores", response={201: StoreOut})
-def create_store(request: HttpRequest, payload: StoreIn) -> tuple[int, Store]:
+def create_store(request: HttpRequest, payload: StoreIn) -> Status[Store]:
     member = member_of(user=request.user)
     if member is None:
         raise HttpError(403, _("Only member jewelers add stores."))
-    return 201, services.store_create(member=member, details=payload.details())
+    return Status(201, services.store_create(member=member, details=payload.details()))
 
 
 @router.get("/stores/{store_id}", response=StoreOut)
@@ -130,7 +131,7 @@ def update_store(request: HttpRequest, store_id: int, payload: StoreIn) -> Store
 
 
 @router.delete("/stores/{store_id}", response={204: None})
-def delete_store(request: HttpRequest, store_id: int) -> tuple[int, None]:
+def delete_store(request: HttpRequest, store_id: int) -> Status[None]:
     store = _store(request, store_id, StoreAction.DELETE)
     services.store_delete(store=store)
-    return 204, None
+    return Status(204, None)
