@@ -20,7 +20,6 @@ All traffic goes to 127.0.0.1. Needs wrk (Debian package `wrk`; scripts/setup in
     .venv/bin/python benchmarks/http_bench.py                 # 3 x 10 s per endpoint
     .venv/bin/python benchmarks/http_bench.py --runs 1 --duration 3   # a quick look
     .venv/bin/python benchmarks/http_bench.py --wait-quiet 60  # on a shared machine
-    .venv/bin/python benchmarks/http_bench.py --settings bench_sync_chain_settings
     .venv/bin/python benchmarks/http_bench.py --database-url postgres://u:p@127.0.0.1/db
 """
 
