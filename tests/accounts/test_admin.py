@@ -86,3 +86,28 @@ def test_admin_login_page_refuses_members(member):
     )
     assert response.status_code == 200  # the form again: members are not staff
     assert client.get("/admin/").status_code == 302
+
+
+def _change_role(client: Client, user: User, role: str) -> int:
+    return client.post(
+        f"/admin/accounts/user/{user.pk}/change/",
+        {"email": user.email, "full_name": user.full_name, "language": "en", "role": role,
+         "is_active": "on"},
+    ).status_code  # fmt: skip
+
+
+def test_role_changed_in_the_admin_brings_the_matching_admin_access(db, member):
+    # given an administrator and a member jeweler
+    client = client_for(make_user("ops@association.example", role=Role.ADMIN))
+    person = member.owner
+    # when the administrator makes them an analyst
+    assert _change_role(client, person, "analyst") == 302
+    person.refresh_from_db()
+    # then they may enter the admin and are in the Analysts group
+    assert person.is_staff and not person.is_superuser
+    assert person.groups.filter(name=ANALYSTS_GROUP).exists()
+    # when the role goes back to member, the access goes with it
+    assert _change_role(client, person, "member") == 302
+    person.refresh_from_db()
+    assert not person.is_staff
+    assert not person.groups.filter(name=ANALYSTS_GROUP).exists()

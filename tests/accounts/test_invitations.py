@@ -210,3 +210,23 @@ def test_an_officer_cannot_join_as_staff(member, store, officer):
         services.staff_invitation_accept(token=token, user=officer)
     assert "Officers, analysts and administrators" in str(refused.value)
     assert officer.role == Role.OFFICER and not StaffGrant.objects.exists()
+
+
+def test_when_the_mail_server_is_down_the_member_gets_the_link_to_pass_on(
+    transactional_db, member_client, store, settings
+):
+    # given a mail server that refuses connections (nothing listens on its port)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9
+    settings.JEWELGUARD_SITE_URL = "http://testserver"
+    # when the member invites someone (real commits: the mail leaves when the service commits)
+    response = member_client.post(
+        "/me/staff/", {"email": INVITEE, "stores": [store.pk], "rights": ["report"]}, follow=True
+    )
+    # then the invitation is kept, marked unsent, and the page gives the link to pass on
+    invitation = StaffInvitation.objects.get(email=INVITEE)
+    assert invitation.email_failed_at is not None
+    page = response.content.decode()
+    assert "the e-mail could not be sent" in page
+    assert "http://testserver/me/invitations/" in page
+    assert "e-mail not sent" in page

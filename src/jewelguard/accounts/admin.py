@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from jewelguard.accounts import services
 from jewelguard.accounts.models import (
     Agency,
     BusinessHours,
@@ -34,6 +37,12 @@ class UserAdmin(BaseUserAdmin):  # type: ignore[type-arg]  # the stubs want an A
         (None, {"classes": ("wide",), "fields": ("email", "password1", "password2", "role")}),
     )
     filter_horizontal = ["groups"]
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        # After the groups are saved, so that a new role's access is not undone by the form.
+        if "role" in form.changed_data:
+            services.user_access_sync(user=form.instance)
 
 
 class BusinessHoursInline(admin.TabularInline[BusinessHours, Store]):

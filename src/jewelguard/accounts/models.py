@@ -283,6 +283,8 @@ class StaffInvitation(models.Model):
     accepted_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Set when the mail server refused the invitation; the member then passes the link on.
+    email_failed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("staff invitation")

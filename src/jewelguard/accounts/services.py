@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 import secrets
+import smtplib
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
@@ -38,6 +40,8 @@ from jewelguard.accounts.models import (
     User,
 )
 from jewelguard.accounts.permissions import ANALYST_VIEWABLE_MODELS, ANALYSTS_GROUP
+
+logger = logging.getLogger(__name__)
 
 INVITATION_LIFETIME = timedelta(days=14)
 # A year of special days, leap day included.
@@ -105,6 +109,21 @@ def user_create(
     if role == Role.ANALYST:
         user.groups.add(analysts_group_ensure())
     return user
+
+
+@transaction.atomic
+def user_access_sync(*, user: User) -> None:
+    """Make admin-site access follow the role: analysts view, admins everything, others none.
+
+    Called whenever a role is set outside ``user_create``, e.g. by an administrator in the admin.
+    """
+    user.is_staff = user.role in (Role.ANALYST, Role.ADMIN)
+    user.is_superuser = user.role == Role.ADMIN
+    user.save(update_fields=["is_staff", "is_superuser"])
+    if user.role == Role.ANALYST:
+        user.groups.add(analysts_group_ensure())
+    else:
+        user.groups.remove(*Group.objects.filter(name=ANALYSTS_GROUP))
 
 
 def analysts_group_ensure() -> Group:
@@ -324,17 +343,28 @@ def store_delete(*, store: Store) -> None:
     store.delete()
 
 
+def staff_invitation_url(*, token: str) -> str:
+    return str(settings.JEWELGUARD_SITE_URL) + reverse("accounts:invitation_accept", args=[token])
+
+
 def _send_invitation(*, invitation_id: int, token: str) -> None:
     invitation = StaffInvitation.objects.select_related("member").get(pk=invitation_id)
-    url = settings.JEWELGUARD_SITE_URL + reverse("accounts:invitation_accept", args=[token])
-    send_mail(
-        subject=_("%(member)s invites you to JewelGuard") % {"member": invitation.member.name},
-        message=render_to_string(
-            "accounts/email/invitation.txt", {"invitation": invitation, "url": url}
-        ),
-        from_email=None,
-        recipient_list=[invitation.email],
-    )
+    try:
+        send_mail(
+            subject=_("%(member)s invites you to JewelGuard") % {"member": invitation.member.name},
+            message=render_to_string(
+                "accounts/email/invitation.txt",
+                {"invitation": invitation, "url": staff_invitation_url(token=token)},
+            ),
+            from_email=None,
+            recipient_list=[invitation.email],
+        )
+    except (smtplib.SMTPException, OSError) as error:
+        # The invitation stands; the member is shown its link to pass on. No address logged.
+        logger.warning(
+            "staff invitation %s: e-mail not sent (%s)", invitation_id, type(error).__name__
+        )
+        StaffInvitation.objects.filter(pk=invitation_id).update(email_failed_at=timezone.now())
 
 
 @transaction.atomic

@@ -118,7 +118,7 @@ def staff(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         rights = form.cleaned_data["rights"]
         try:
-            services.staff_invite(
+            invitation, token = services.staff_invite(
                 member=member,
                 email=form.cleaned_data["email"],
                 grants={store.pk: rights for store in form.cleaned_data["stores"]},
@@ -128,7 +128,18 @@ def staff(request: HttpRequest) -> HttpResponse:
                 for message in errors:
                     form.add_error(field if field in form.fields else None, message)
         else:
-            messages.success(request, _("Invitation sent."))
+            invitation.refresh_from_db(fields=["email_failed_at"])
+            if invitation.email_failed_at is None:
+                messages.success(request, _("Invitation sent."))
+            else:
+                messages.warning(
+                    request,
+                    _(
+                        "The invitation is saved, but the e-mail could not be sent. "
+                        "Give them this link yourself: %(url)s"
+                    )
+                    % {"url": services.staff_invitation_url(token=token)},
+                )
             return redirect("accounts:staff")
     grants = StaffGrant.objects.filter(store__member=member).select_related("user", "store")
     return render(
