@@ -10,6 +10,8 @@ from django.db import transaction
 
 from jewelguard.accounts import services as accounts
 from jewelguard.accounts.models import Agency, Member, Role, StaffRight, User
+from jewelguard.pledge import services as pledge
+from jewelguard.pledge.texts import current_pledge_version
 
 DEMO_DOMAIN = "demo.jewelguard.org"
 OPEN_HOURS = {d: (time(10), time(18)) for d in range(5)} | {5: (time(10), time(17))}
@@ -89,6 +91,16 @@ def demo_load(*, password: str | None = None) -> list[DemoLogin]:
         )
 
     staff = person("Store staff (Denver)", "staff.denver", Role.STAFF, "Chris Lee")
+    # Two of the three have pledged, so the toolkit and badge verification can be seen at once.
+    for store, statements in (
+        (stores[0], ["video_surveillance", "alarm_monitored", "merchandise_removed"]),
+        (stores[2], ["video_surveillance", "staff_cannot_open_safe", "time_delay_safe"]),
+    ):
+        pledge.store_signage_set(store=store, statements=statements)
+        pledge.pledge_take(
+            member=store.member, text_version=current_pledge_version().version, language="en"
+        )
+
     denver = stores[0]
     denver.staff_grants.create(
         user=staff, rights=[StaffRight.VIEW, StaffRight.REPORT, StaffRight.RESPOND]
