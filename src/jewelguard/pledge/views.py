@@ -53,6 +53,7 @@ def _index(
     version = current_pledge_version()
     member = member_of(user=request.user)
     pledge = selectors.pledge_active_for(member=member) if member else None
+    stores = list(member.stores.all()) if member else []
     counts = selectors.pledged_store_counts()
     bars = [
         {
@@ -66,8 +67,7 @@ def _index(
         "wording": version.wording(language),
         "member": member,
         "pledge": pledge,
-        "has_stores": bool(member and member.stores.exists()),
-        "stores": list(member.stores.all()) if member else [],
+        "stores": stores,
         "form": form or PledgeForm(initial={"version": version.version}),
         "counts": counts,
         "bars": bars,
