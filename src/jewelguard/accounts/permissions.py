@@ -56,13 +56,21 @@ def store_allows(*, user: User | AnonymousUser, store: Store, action: StoreActio
     return False
 
 
+def user_is_association_staff(*, user: User | AnonymousUser) -> bool:
+    """Analysts and administrators: the association's own people, who see across members."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    assert isinstance(user, User)
+    return user.is_superuser or user.role in (Role.ANALYST, Role.ADMIN)
+
+
 def stores_visible_to(*, user: User | AnonymousUser) -> QuerySet[Store]:
     """The stores ``store_allows(VIEW)`` admits, as one query."""
     stores = Store.objects.select_related("member")
     if not user.is_authenticated or not user.is_active:
         return stores.none()
     assert isinstance(user, User)
-    if user.is_superuser or user.role in (Role.ADMIN, Role.ANALYST):
+    if user_is_association_staff(user=user):
         return stores.all()
     if user.role == Role.MEMBER:
         return stores.filter(member__owner=user)

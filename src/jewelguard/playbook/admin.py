@@ -8,17 +8,14 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from jewelguard.accounts.models import Role
+from jewelguard.accounts.permissions import user_is_association_staff
 from jewelguard.playbook import services
 from jewelguard.playbook.models import Inquiry
 
 
 def _is_association_staff(request: HttpRequest) -> bool:
     """Analysts and administrators answer inquiries; nobody else sees them."""
-    user = request.user
-    if not (user.is_active and user.is_staff):
-        return False
-    return bool(user.is_superuser or getattr(user, "role", None) in {Role.ANALYST, Role.ADMIN})
+    return request.user.is_staff and user_is_association_staff(user=request.user)
 
 
 INQUIRY_FIELDS = (

@@ -16,8 +16,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from jewelguard.accounts.models import Member, Role, Store, User
-from jewelguard.accounts.permissions import StoreAction, member_of, store_allows
+from jewelguard.accounts.models import Member, Store, User
+from jewelguard.accounts.permissions import (
+    StoreAction,
+    member_of,
+    store_allows,
+    user_is_association_staff,
+)
 from jewelguard.pledge import selectors, services
 from jewelguard.pledge.forms import PledgeForm, SignageForm, ToolkitLanguageForm, WithdrawForm
 from jewelguard.pledge.languages import language_or_default, supported_languages
@@ -275,8 +280,7 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
 @require_GET
 def members(request: HttpRequest) -> HttpResponse:
     """For the association's analysts: who has pledged, and who withdrew."""
-    user = _user(request)
-    if not (user.is_superuser or user.role in (Role.ANALYST, Role.ADMIN)):
+    if not user_is_association_staff(user=request.user):
         raise PermissionDenied
     return render(
         request,
