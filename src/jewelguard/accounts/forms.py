@@ -17,7 +17,6 @@ from jewelguard.accounts.models import (
     BusinessHours,
     Country,
     LocationSource,
-    Role,
     StaffInvitation,
     StaffRight,
     Store,
@@ -66,14 +65,11 @@ class SignupExtraForm(forms.Form):
         return cleaned
 
     def signup(self, request: HttpRequest, user: User) -> None:
-        user.full_name = self.cleaned_data["full_name"].strip()
-        if self.cleaned_data["business_name"]:
-            user.save(update_fields=["full_name"])
-            services.member_create(owner=user, name=self.cleaned_data["business_name"])
-        else:
-            # Invited staff: the invitation page, next, grants the stores once accepted.
-            user.role = Role.STAFF
-            user.save(update_fields=["full_name", "role"])
+        services.user_signup_complete(
+            user=user,
+            full_name=self.cleaned_data["full_name"],
+            business_name=self.cleaned_data["business_name"],
+        )
 
 
 class StoreForm(forms.Form):

@@ -146,6 +146,20 @@ def member_create(*, owner: User, name: str) -> Member:
     return member
 
 
+@transaction.atomic
+def user_signup_complete(*, user: User, full_name: str, business_name: str) -> Member | None:
+    """Finish a sign-up: with a business name the user becomes its member; without one
+    (someone invited as staff) the user joins as staff, and accepting the invitation grants
+    the stores."""
+    user.full_name = full_name.strip()
+    if business_name:
+        user.save(update_fields=["full_name"])
+        return member_create(owner=user, name=business_name)
+    user.role = Role.STAFF
+    user.save(update_fields=["full_name", "role"])
+    return None
+
+
 def _locate(details: StoreDetails) -> tuple[geo.Place, LocationSource]:
     """Where the store is: a map pick wins; otherwise the ZIP code's centroid."""
     if details.country not in Country.values:
