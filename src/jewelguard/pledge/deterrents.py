@@ -7,6 +7,7 @@ marked stock): the statements a burglar or a robber casing the store should read
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
@@ -63,7 +64,7 @@ DETERRENTS: tuple[Deterrent, ...] = (
 DETERRENT_IDS: tuple[str, ...] = tuple(d.id for d in DETERRENTS)
 
 
-def deterrents_in_order(ids: list[str] | tuple[str, ...]) -> tuple[Deterrent, ...]:
+def deterrents_in_order(ids: Iterable[str]) -> tuple[Deterrent, ...]:
     """The chosen deterrents in catalogue order; unknown ids are ignored."""
     chosen = set(ids)
     return tuple(d for d in DETERRENTS if d.id in chosen)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from jewelguard.accounts.models import Member, Store
-from jewelguard.pledge.deterrents import DETERRENT_IDS
+from jewelguard.pledge.deterrents import deterrents_in_order
 from jewelguard.pledge.models import Pledge, StoreSignage
 from jewelguard.pledge.regions import region_name
 from jewelguard.pledge.toolkit.spec import ToolkitSpec
@@ -87,8 +87,7 @@ def withdrawn_pledges(*, limit: int = 50) -> QuerySet[Pledge]:
 def signage_statements_for(*, store: Store) -> tuple[str, ...]:
     """The deterrents the member confirmed for this store, in catalogue order."""
     signage = StoreSignage.objects.filter(store=store).first()
-    chosen = set(signage.statements) if signage else set()
-    return tuple(d for d in DETERRENT_IDS if d in chosen)
+    return tuple(d.id for d in deterrents_in_order(signage.statements if signage else ()))
 
 
 def _briefing_digest() -> str:

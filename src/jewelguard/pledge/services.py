@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jewelguard.accounts.models import Member, Store, User
-from jewelguard.pledge.deterrents import DETERRENT_IDS
+from jewelguard.pledge.deterrents import DETERRENT_IDS, deterrents_in_order
 from jewelguard.pledge.languages import language_or_default, supported_languages
 from jewelguard.pledge.models import Pledge, StoreSignage
 from jewelguard.pledge.tasks import toolkit_prepare
@@ -122,14 +122,11 @@ def store_signage_set(
         raise ValidationError(
             {"statements": _("Unknown statement: %(ids)s.") % {"ids": ", ".join(unknown)}}
         )
-    chosen = [d for d in DETERRENT_IDS if d in set(statements)]
+    chosen = [d.id for d in deterrents_in_order(statements)]
     signage, _created = StoreSignage.objects.update_or_create(
         store=store,
         defaults={"statements": chosen, "updated_at": timezone.now(), "updated_by": updated_by},
     )
     if Pledge.objects.active().filter(member_id=store.member_id).exists():
-        owner = User.objects.filter(member__pk=store.member_id).first()
-        _prepare_toolkits(
-            stores=[store], language=language_or_default(owner.language if owner else None)
-        )
+        _prepare_toolkits(stores=[store], language=language_or_default(store.member.owner.language))
     return signage
