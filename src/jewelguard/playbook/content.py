@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -148,6 +148,21 @@ class _Reader:
             raise self.fail("", f"top-level '{key}' must be a non-empty list")
         return value
 
+    def entries(
+        self, data: Mapping[str, Any], key: str, noun: str, allowed: set[str]
+    ) -> Iterator[tuple[str, str, Mapping[str, Any]]]:
+        """Each item of the top-level list ``key``: its unique id, where it is, its fields."""
+        seen: set[str] = set()
+        for index, item in enumerate(self.items(data, key)):
+            entry = self.mapping(item, f"{noun} #{index + 1}", key)
+            item_id = self.identifier(entry, f"{noun} #{index + 1}")
+            where = f"{noun} {item_id}"
+            if item_id in seen:
+                raise self.fail(where, f"duplicate {noun} id")
+            seen.add(item_id)
+            self.only(entry, where, allowed)
+            yield item_id, where, entry
+
     def only(self, data: Mapping[str, Any], where: str, allowed: set[str]) -> None:
         unknown = sorted(set(data) - allowed)
         if unknown:
@@ -248,13 +263,7 @@ def _scenarios(data: Mapping[str, Any]) -> tuple[Scenario, ...]:
         "figures",
     }
     scenarios: list[Scenario] = []
-    for index, item in enumerate(reader.items(data, "scenarios")):
-        entry = reader.mapping(item, f"scenario #{index + 1}", "scenarios")
-        scenario_id = reader.identifier(entry, f"scenario #{index + 1}")
-        where = f"scenario {scenario_id}"
-        if any(s.id == scenario_id for s in scenarios):
-            raise reader.fail(where, "duplicate scenario id")
-        reader.only(entry, where, allowed)
+    for scenario_id, where, entry in reader.entries(data, "scenarios", "scenario", allowed):
         figures = []
         raw_figures = entry.get("figures", [])
         if not isinstance(raw_figures, list):
@@ -306,13 +315,7 @@ def _controls(data: Mapping[str, Any]) -> tuple[Control, ...]:
         "source",
     }
     controls: list[Control] = []
-    for index, item in enumerate(reader.items(data, "controls")):
-        entry = reader.mapping(item, f"control #{index + 1}", "controls")
-        control_id = reader.identifier(entry, f"control #{index + 1}")
-        where = f"control {control_id}"
-        if any(c.id == control_id for c in controls):
-            raise reader.fail(where, "duplicate control id")
-        reader.only(entry, where, allowed)
+    for control_id, where, entry in reader.entries(data, "controls", "control", allowed):
         cost_band = entry.get("cost_band")
         if cost_band not in COST_BANDS:
             raise reader.fail(where, "field 'cost_band' must be one of " + ", ".join(COST_BANDS))
