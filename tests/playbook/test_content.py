@@ -56,6 +56,13 @@ def edit(directory: Path, filename: str, change: Callable[[dict[str, Any]], None
     path.write_text(text, encoding="utf-8")
 
 
+def load_edited(directory: Path, filename: str, change: Callable[[dict[str, Any]], None]) -> None:
+    """Load a copy of the shipped content, in ``directory``, with one file changed."""
+    content = content_copy(directory)
+    edit(content, filename, change)
+    playbook_load(content)
+
+
 def scenario(data: dict[str, Any], scenario_id: str) -> dict[str, Any]:
     return next(s for s in data["scenarios"] if s["id"] == scenario_id)
 
@@ -83,85 +90,73 @@ def test_every_scenario_says_never_intervene_in_its_first_steps():
 
 def test_unknown_control_id_names_file_scenario_and_id(tmp_path):
     # given a scenario that names a control the catalogue does not have
-    directory = content_copy(tmp_path)
-    edit(
-        directory,
-        "scenarios.yaml",
-        lambda d: scenario(d, "smash_and_grab")["controls"].append("laminated_showcase"),
-    )
     # when the content is loaded, then the error says where
     with pytest.raises(ImproperlyConfigured) as error:
-        playbook_load(directory)
+        load_edited(
+            tmp_path,
+            "scenarios.yaml",
+            lambda d: scenario(d, "smash_and_grab")["controls"].append("laminated_showcase"),
+        )
     assert str(error.value) == (
         "scenarios.yaml: scenario smash_and_grab: unknown control id 'laminated_showcase'"
     )
 
 
 def test_missing_french_text_names_the_field(tmp_path):
-    directory = content_copy(tmp_path)
-    edit(directory, "scenarios.yaml", lambda d: scenario(d, "fraud")["summary"].pop("fr"))
     with pytest.raises(ImproperlyConfigured) as error:
-        playbook_load(directory)
+        load_edited(tmp_path, "scenarios.yaml", lambda d: scenario(d, "fraud")["summary"].pop("fr"))
     assert str(error.value) == (
         "scenarios.yaml: scenario fraud: field 'summary' is missing its French text (fr)"
     )
 
 
 def test_blank_french_step_names_the_step(tmp_path):
-    directory = content_copy(tmp_path)
-
     def blank_step(data: dict[str, Any]) -> None:
         scenario(data, "armed_robbery")["what_to_do"][2]["fr"] = "   "
 
-    edit(directory, "scenarios.yaml", blank_step)
     with pytest.raises(
         ImproperlyConfigured, match=r"scenario armed_robbery: field 'what_to_do\[2\]'"
     ):
-        playbook_load(directory)
+        load_edited(tmp_path, "scenarios.yaml", blank_step)
 
 
 def test_missing_french_in_a_control_names_the_control(tmp_path):
-    directory = content_copy(tmp_path)
-    edit(directory, "controls.yaml", lambda d: control(d, "bollards")["effect"].pop("fr"))
     with pytest.raises(ImproperlyConfigured) as error:
-        playbook_load(directory)
+        load_edited(tmp_path, "controls.yaml", lambda d: control(d, "bollards")["effect"].pop("fr"))
     assert str(error.value) == (
         "controls.yaml: control bollards: field 'effect' is missing its French text (fr)"
     )
 
 
 def test_duplicate_scenario_id_is_refused(tmp_path):
-    directory = content_copy(tmp_path)
-
     def duplicate(data: dict[str, Any]) -> None:
         data["scenarios"].insert(1, dict(scenario(data, "smash_and_grab")))
 
-    edit(directory, "scenarios.yaml", duplicate)
     with pytest.raises(ImproperlyConfigured) as error:
-        playbook_load(directory)
+        load_edited(tmp_path, "scenarios.yaml", duplicate)
     assert str(error.value) == "scenarios.yaml: scenario smash_and_grab: duplicate scenario id"
 
 
 def test_control_mitigating_a_scenario_that_does_not_list_it_is_refused(tmp_path):
     # given the guard claims to help against fraud, but the fraud scenario does not list it
-    directory = content_copy(tmp_path)
-    edit(
-        directory,
-        "controls.yaml",
-        lambda d: control(d, "uniformed_guard")["scenarios"].append("fraud"),
-    )
     with pytest.raises(ImproperlyConfigured) as error:
-        playbook_load(directory)
+        load_edited(
+            tmp_path,
+            "controls.yaml",
+            lambda d: control(d, "uniformed_guard")["scenarios"].append("fraud"),
+        )
     message = str(error.value)
     assert message.startswith("controls.yaml: control uniformed_guard: mitigates scenario 'fraud'")
     assert "scenarios.yaml scenario fraud field 'controls'" in message
 
 
 def test_scenario_listing_a_control_that_does_not_mitigate_it_is_refused(tmp_path):
-    directory = content_copy(tmp_path)
-    edit(directory, "scenarios.yaml", lambda d: scenario(d, "fraud")["controls"].append("bollards"))
     with pytest.raises(ImproperlyConfigured) as error:
-        playbook_load(directory)
+        load_edited(
+            tmp_path,
+            "scenarios.yaml",
+            lambda d: scenario(d, "fraud")["controls"].append("bollards"),
+        )
     assert str(error.value) == (
         "controls.yaml: control bollards: field 'scenarios' does not list 'fraud', "
         "whose controls include it"
@@ -169,14 +164,11 @@ def test_scenario_listing_a_control_that_does_not_mitigate_it_is_refused(tmp_pat
 
 
 def test_step_too_long_for_the_staff_card_is_refused(tmp_path):
-    directory = content_copy(tmp_path)
-
     def lengthen(data: dict[str, Any]) -> None:
         scenario(data, "switch_theft")["what_to_do"][0]["fr"] = "Vérifiez " * 40
 
-    edit(directory, "scenarios.yaml", lengthen)
     with pytest.raises(ImproperlyConfigured) as error:
-        playbook_load(directory)
+        load_edited(tmp_path, "scenarios.yaml", lengthen)
     assert str(error.value) == (
         "scenarios.yaml: scenario switch_theft: field 'what_to_do[0]' is longer than "
         "200 characters (fr)"
@@ -184,17 +176,15 @@ def test_step_too_long_for_the_staff_card_is_refused(tmp_path):
 
 
 def test_unknown_cost_band_is_refused(tmp_path):
-    directory = content_copy(tmp_path)
-    edit(directory, "controls.yaml", lambda d: control(d, "bollards").update(cost_band="cheap"))
     with pytest.raises(ImproperlyConfigured, match="control bollards: field 'cost_band'"):
-        playbook_load(directory)
+        load_edited(
+            tmp_path, "controls.yaml", lambda d: control(d, "bollards").update(cost_band="cheap")
+        )
 
 
 def test_missing_scenario_is_refused(tmp_path):
-    directory = content_copy(tmp_path)
-    edit(directory, "scenarios.yaml", lambda d: d["scenarios"].pop())
     with pytest.raises(ImproperlyConfigured) as error:
-        playbook_load(directory)
+        load_edited(tmp_path, "scenarios.yaml", lambda d: d["scenarios"].pop())
     assert str(error.value) == "scenarios.yaml: scenario insider_theft: is missing"
 
 
@@ -206,12 +196,10 @@ def test_invalid_yaml_names_the_file(tmp_path):
 
 
 def test_year_with_negative_losses_names_the_year(tmp_path):
-    directory = content_copy(tmp_path)
-    edit(directory, "figures.yaml", lambda d: d["years"][3].update(losses_cents=-1))
     with pytest.raises(
         ImproperlyConfigured, match=r"^figures\.yaml: year 2022: field 'losses_cents'"
     ):
-        playbook_load(directory)
+        load_edited(tmp_path, "figures.yaml", lambda d: d["years"][3].update(losses_cents=-1))
 
 
 JUNK = st.one_of(
@@ -240,10 +228,12 @@ FIELDS = [
 def test_any_junk_in_a_scenario_field_gives_a_clear_error_or_loads(index, field, value):
     # given any value at all in any field of any scenario
     with tempfile.TemporaryDirectory() as tmp:
-        directory = content_copy(Path(tmp))
-        edit(directory, "scenarios.yaml", lambda d: d["scenarios"][index].__setitem__(field, value))
         # when loaded, then it either loads or says which file is wrong; nothing else escapes
         try:
-            playbook_load(directory)
+            load_edited(
+                Path(tmp),
+                "scenarios.yaml",
+                lambda d: d["scenarios"][index].__setitem__(field, value),
+            )
         except ImproperlyConfigured as error:
             assert str(error).startswith(("scenarios.yaml: ", "controls.yaml: "))
