@@ -133,7 +133,8 @@ class SmtpSink:
         return found
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on right now."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
@@ -142,7 +143,7 @@ def _free_port() -> int:
 @pytest.fixture
 def smtp_server(settings) -> Iterator[SmtpSink]:
     """Send this test's e-mail through a real SMTP server on loopback."""
-    sink = SmtpSink(host="127.0.0.1", port=_free_port())
+    sink = SmtpSink(host="127.0.0.1", port=free_port())
     controller = Controller(sink, hostname=sink.host, port=sink.port)
     controller.start()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"

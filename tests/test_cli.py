@@ -8,7 +8,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -19,6 +18,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import free_port
 
 DEMO_PASSWORD = "demo-password-for-cli-tests"
 STARTUP_SECONDS = 60
@@ -32,12 +33,6 @@ def _jewelguard() -> list[str]:
         return [str(script)]
     found = shutil.which("jewelguard")
     return [found] if found else [sys.executable, "-m", "jewelguard"]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture
@@ -87,7 +82,7 @@ class RunningUp:
     """`jewelguard up` in the background, its output in a file."""
 
     def __init__(self, env: dict[str, str], log: Path) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         self.log = log
         self.base = f"http://127.0.0.1:{self.port}"
         with log.open("wb") as out:
@@ -182,7 +177,7 @@ def test_serve_in_production_without_a_secret_key_says_which_variable(cli_env):
 
     # when the web server is started
     result = subprocess.run(  # noqa: S603
-        [*_jewelguard(), "serve", "--port", str(_free_port())],
+        [*_jewelguard(), "serve", "--port", str(free_port())],
         env=cli_env,
         capture_output=True,
         text=True,
