@@ -19,11 +19,6 @@ from django.template.loader import render_to_string
 from jewelguard.playbook.selectors import content_language, content_version, scenario_get
 
 logger = logging.getLogger(__name__)
-# WeasyPrint reports every rendering step at INFO; keep that out of the site's log unless an
-# operator has configured the logger.
-_progress = logging.getLogger("weasyprint.progress")
-if _progress.level == logging.NOTSET:
-    _progress.setLevel(logging.WARNING)
 
 PAPERS = {"letter": "Letter", "a4": "A4"}
 CARD_TEMPLATE = "playbook/staff_card.html"
