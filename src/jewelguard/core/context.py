@@ -10,11 +10,16 @@ from django.utils.translation import get_language_info
 LANGUAGE_NAMES_LOCAL = {"en": "English", "fr-ca": "Français (Canada)"}
 
 
+def language_choices() -> list[tuple[str, str]]:
+    """The site's languages as (code, name in that language), for pickers."""
+    return [
+        (code, LANGUAGE_NAMES_LOCAL.get(code) or get_language_info(code)["name_local"])
+        for code, _name in settings.LANGUAGES
+    ]
+
+
 def site(request: HttpRequest) -> dict[str, object]:
     return {
         "map_tiles_url": settings.JEWELGUARD_MAP_TILES_URL,
-        "site_languages": [
-            (code, LANGUAGE_NAMES_LOCAL.get(code) or get_language_info(code)["name_local"])
-            for code, _name in settings.LANGUAGES
-        ],
+        "site_languages": language_choices(),
     }

@@ -8,8 +8,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from jewelguard.core.context import language_choices
 from jewelguard.pledge.deterrents import DETERRENTS
-from jewelguard.pledge.languages import supported_languages
 from jewelguard.pledge.services import MAX_REASON_LENGTH
 
 
@@ -62,7 +62,6 @@ class ToolkitLanguageForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        names = {"en": "English", "fr-ca": "Français (Canada)"}
         field = self.fields["language"]
         assert isinstance(field, forms.ChoiceField)
-        field.choices = [(code, names.get(code, code)) for code in supported_languages()]
+        field.choices = language_choices()

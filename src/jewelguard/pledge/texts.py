@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from django.conf import settings
+
+from jewelguard.pledge.languages import supported_languages
 
 CONTENT = Path(__file__).resolve().parent / "content" / "pledge.yaml"
 
@@ -91,7 +92,7 @@ def _wording(version: int, language: str, raw: dict[str, Any]) -> PledgeWording:
 
 def parse(raw: Any) -> tuple[PledgeVersion, ...]:
     """Check and build the versions; raise PledgeContentError naming the first problem."""
-    known_languages = {code for code, _name in settings.LANGUAGES}
+    known_languages = set(supported_languages())
     versions: list[PledgeVersion] = []
     for entry in _require(raw, "versions", "the file"):
         number = _require(entry, "version", "a version entry")
