@@ -22,6 +22,7 @@ from jewelguard.accounts.models import (
     Store,
     User,
 )
+from jewelguard.core.forms import ServiceErrorsMixin
 
 
 class SignupExtraForm(forms.Form):
@@ -166,7 +167,7 @@ class StoreForm(forms.Form):
                 self.add_error(target, message)
 
 
-class StaffInviteForm(forms.Form):
+class StaffInviteForm(ServiceErrorsMixin, forms.Form):
     email = forms.EmailField(label=_("Their e-mail"))
     stores = forms.ModelMultipleChoiceField(
         label=_("Stores"), queryset=Store.objects.none(), widget=forms.CheckboxSelectMultiple

@@ -124,9 +124,7 @@ def staff(request: HttpRequest) -> HttpResponse:
                 grants={store.pk: rights for store in form.cleaned_data["stores"]},
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                for message in errors:
-                    form.add_error(field if field in form.fields else None, message)
+            form.add_service_errors(error)
         else:
             invitation.refresh_from_db(fields=["email_failed_at"])
             if invitation.email_failed_at is None:

@@ -5,24 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from jewelguard.core.context import language_choices
+from jewelguard.core.forms import ServiceErrorsMixin
 from jewelguard.pledge.deterrents import DETERRENTS
 from jewelguard.pledge.services import MAX_REASON_LENGTH
-
-
-class ServiceErrorsMixin:
-    """Put a service's ValidationError on the fields it names, the rest on the form."""
-
-    def add_service_errors(self, error: ValidationError) -> None:
-        form: Any = self
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, error)
 
 
 class PledgeForm(ServiceErrorsMixin, forms.Form):
