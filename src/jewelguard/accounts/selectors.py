@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from jewelguard.accounts.models import ApiToken, StaffInvitation
+from jewelguard.accounts.models import ApiToken, StaffInvitation, Store
 
 
 def staff_invitation_pending(*, token: str) -> StaffInvitation | None:
@@ -18,3 +19,8 @@ def staff_invitation_pending(*, token: str) -> StaffInvitation | None:
         )
         .first()
     )
+
+
+def staff_invitation_stores(*, invitation: StaffInvitation) -> QuerySet[Store]:
+    """The inviting member's stores that the invitation would open."""
+    return Store.objects.filter(member=invitation.member, pk__in=map(int, invitation.grants))

@@ -177,7 +177,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             messages.success(request, _("You now have access to the stores you were invited to."))
             return redirect("accounts:store_list")
     stores = (
-        Store.objects.filter(member=invitation.member, pk__in=map(int, invitation.grants))
+        selectors.staff_invitation_stores(invitation=invitation)
         if invitation
         else Store.objects.none()
     )
