@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from jewelguard.accounts.models import Member, Store
+from jewelguard.playbook.selectors import content_version
 from jewelguard.pledge.deterrents import deterrents_in_order
 from jewelguard.pledge.models import Pledge, StoreSignage
 from jewelguard.pledge.regions import region_name
@@ -90,12 +91,6 @@ def signage_statements_for(*, store: Store) -> tuple[str, ...]:
     return tuple(d.id for d in deterrents_in_order(signage.statements if signage else ()))
 
 
-def _briefing_digest() -> str:
-    from jewelguard.playbook.selectors import content_version
-
-    return content_version()
-
-
 def toolkit_spec_for(*, store: Store, pledge: Pledge, language: str) -> ToolkitSpec:
     """Everything this store's toolkit shows, in ``language``."""
     return ToolkitSpec(
@@ -105,5 +100,5 @@ def toolkit_spec_for(*, store: Store, pledge: Pledge, language: str) -> ToolkitS
         language=language,
         statements=signage_statements_for(store=store),
         verify_url=verify_url(store_id=store.pk, pledge_id=pledge.pk),
-        briefing_digest=_briefing_digest(),
+        briefing_digest=content_version(),
     )

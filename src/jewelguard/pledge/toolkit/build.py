@@ -22,6 +22,7 @@ from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from jewelguard.playbook.selectors import scenario_list
 from jewelguard.pledge.toolkit import artwork, documents
 from jewelguard.pledge.toolkit.scene import render_png, render_svg
 from jewelguard.pledge.toolkit.spec import ToolkitSpec
@@ -94,12 +95,6 @@ def toolkit_folder(spec: ToolkitSpec) -> Path:
     return toolkit_root() / str(spec.store_id) / spec.language / spec.key()
 
 
-def _scenarios() -> list[object]:
-    from jewelguard.playbook.selectors import scenario_list
-
-    return list(scenario_list())
-
-
 def _artwork(spec: ToolkitSpec) -> dict[str, bytes]:
     with translation.override(spec.language):
         files: dict[str, bytes] = {}
@@ -121,7 +116,7 @@ def _artwork(spec: ToolkitSpec) -> dict[str, bytes]:
 def _documents(spec: ToolkitSpec) -> dict[str, bytes]:
     with translation.override(spec.language):
         files: dict[str, bytes] = {}
-        scenarios = _scenarios()
+        scenarios = scenario_list()
         for paper in documents.PAPERS:
             files[f"signage-{paper.id}.pdf"] = documents.signage_pdf(spec, paper)
             files[f"staff-briefing-{paper.id}.pdf"] = documents.briefing_pdf(spec, paper, scenarios)
