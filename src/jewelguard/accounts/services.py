@@ -199,6 +199,11 @@ def _locate(details: StoreDetails) -> tuple[geo.Place, LocationSource]:
     return found, LocationSource.POSTAL_CODE
 
 
+def _is_single_line(value: str) -> bool:
+    """No line breaks, control characters or lone surrogates (PostgreSQL refuses NUL)."""
+    return not any(unicodedata.category(ch) in ("Cc", "Cs") for ch in value)
+
+
 def _checked_hours(
     details: StoreDetails,
 ) -> tuple[list[tuple[int, time, time]], list[HoursExceptionInput], dict[str, list[str]]]:
@@ -227,6 +232,11 @@ def _checked_hours(
                 "row": row,
                 "date": exception.date.isoformat(),
             }
+        elif not _is_single_line(exception.label.strip()):
+            problem = _("Row %(row)d: %(msg)s") % {
+                "row": row,
+                "msg": _("Remove line breaks and control characters."),
+            }
         else:
             try:
                 check_day(
@@ -245,7 +255,7 @@ def _text_problems(details: StoreDetails) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     for name in SINGLE_LINE_FIELDS:
         value: str = getattr(details, name).strip()
-        if any(unicodedata.category(ch) in ("Cc", "Cs") for ch in value):
+        if not _is_single_line(value):
             errors[name] = [_("Remove line breaks and control characters.")]
     return errors
 
