@@ -2,36 +2,108 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, time
-from typing import Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status
+from pydantic import BeforeValidator, WithJsonSchema
 
 from jewelguard.accounts import services
 from jewelguard.accounts.hours import WEEKDAYS
 from jewelguard.accounts.models import Store
 from jewelguard.accounts.permissions import StoreAction, member_of, store_allows, stores_visible_to
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
+
 router = Router(tags=["stores"])
 
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
+# What the store form takes: 24-hour hours and minutes on the store's own clock, no offset.
+# ":00" seconds are allowed so that hours read from the API can be sent back unchanged.
+CLOCK_TIME = "([01][0-9]|2[0-3]):[0-5][0-9](:00)?"
+CALENDAR_DATE = "[0-9]{4}-[0-9]{2}-[0-9]{2}"
+
+
+def _text_as(pattern: str, parsed: type, message: StrPromise) -> BeforeValidator:
+    """Take the value as text matching ``pattern``, or as already parsed on the way out.
+
+    Pydantic alone would also take numbers (seconds, timestamps) and times with an offset,
+    which the schema does not promise and the store's wall clock cannot use.
+    """
+    compiled = re.compile(pattern)
+
+    def check(value: object) -> object:
+        if isinstance(value, parsed) or (isinstance(value, str) and compiled.fullmatch(value)):
+            return value
+        raise ValueError(str(message))
+
+    return BeforeValidator(check)
+
+
+ClockTime = Annotated[
+    time,
+    _text_as(CLOCK_TIME, time, gettext_lazy("Use a 24-hour time such as 09:30.")),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": f"^{CLOCK_TIME}$",
+            "description": "24-hour time on the store's own clock, without an offset.",
+            "examples": ["09:30"],
+        }
+    ),
+]
+CalendarDate = Annotated[
+    date,
+    _text_as(CALENDAR_DATE, date, gettext_lazy("Use a date such as 2026-12-24.")),
+    WithJsonSchema({"type": "string", "format": "date", "examples": ["2026-12-24"]}),
+]
+
+
+class ErrorOut(Schema):
+    """A refusal, in a sentence."""
+
+    detail: str
+
+
+class FieldErrorOut(Schema):
+    type: str
+    loc: list[str | int]
+    msg: str
+
+
+class ValidationErrorOut(Schema):
+    """Input refused field by field: where (``loc``, ending in the field) and why (``msg``)."""
+
+    detail: list[FieldErrorOut]
+
+
+# Every operation answers 401 without a valid token or session; a body can be unreadable
+# (400), too large (413), not JSON (415) or refused field by field (422); a path's store_id
+# can be no number (422) or no store of yours (404).
+SIGNED_OUT = {401: ErrorOut}
+BODY_REFUSED = {400: ErrorOut, 413: ErrorOut, 415: ErrorOut, 422: ValidationErrorOut}
+NO_SUCH_STORE = {404: ErrorOut, 422: ValidationErrorOut}
+
 
 class DayHoursSchema(Schema):
-    opens: time
-    closes: time
+    opens: ClockTime
+    closes: ClockTime
 
 
 class HoursExceptionSchema(Schema):
-    date: date
+    date: CalendarDate
     label: str = Field("", max_length=80)
-    opens: time | None = None
-    closes: time | None = None
+    opens: ClockTime | None = None
+    closes: ClockTime | None = None
 
 
 class StoreIn(Schema):
@@ -105,13 +177,13 @@ def _store(request: HttpRequest, store_id: int, action: StoreAction) -> Store:
     return store
 
 
-@router.get("/stores", response=list[StoreOut])
+@router.get("/stores", response={200: list[StoreOut], **SIGNED_OUT})
 def list_stores(request: HttpRequest) -> list[Store]:
     """The stores you may see: your own, or those you work at."""
     return list(stores_visible_to(user=request.user).prefetch_related("hours", "hours_exceptions"))
 
 
-@router.post("/stores", response={201: StoreOut})
+@router.post("/stores", response={201: StoreOut, **SIGNED_OUT, 403: ErrorOut, **BODY_REFUSED})
 def create_store(request: HttpRequest, payload: StoreIn) -> Status[Store]:
     member = member_of(user=request.user)
     if member is None:
@@ -119,18 +191,23 @@ def create_store(request: HttpRequest, payload: StoreIn) -> Status[Store]:
     return Status(201, services.store_create(member=member, details=payload.details()))
 
 
-@router.get("/stores/{store_id}", response=StoreOut)
+@router.get("/stores/{store_id}", response={200: StoreOut, **SIGNED_OUT, **NO_SUCH_STORE})
 def get_store(request: HttpRequest, store_id: int) -> Store:
     return _store(request, store_id, StoreAction.VIEW)
 
 
-@router.put("/stores/{store_id}", response=StoreOut)
+@router.put(
+    "/stores/{store_id}",
+    response={200: StoreOut, **SIGNED_OUT, 403: ErrorOut, **NO_SUCH_STORE, **BODY_REFUSED},
+)
 def update_store(request: HttpRequest, store_id: int, payload: StoreIn) -> Store:
     store = _store(request, store_id, StoreAction.EDIT)
     return services.store_update(store=store, details=payload.details())
 
 
-@router.delete("/stores/{store_id}", response={204: None})
+@router.delete(
+    "/stores/{store_id}", response={204: None, **SIGNED_OUT, 403: ErrorOut, **NO_SUCH_STORE}
+)
 def delete_store(request: HttpRequest, store_id: int) -> Status[None]:
     store = _store(request, store_id, StoreAction.DELETE)
     services.store_delete(store=store)
