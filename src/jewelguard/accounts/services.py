@@ -160,6 +160,10 @@ def user_signup_complete(*, user: User, full_name: str, business_name: str) -> M
     return None
 
 
+def _same_point(place: geo.Place, latitude: float, longitude: float) -> bool:
+    return abs(place.latitude - latitude) < 1e-6 and abs(place.longitude - longitude) < 1e-6
+
+
 def _locate(details: StoreDetails) -> tuple[geo.Place, LocationSource]:
     """Where the store is: a map pick wins; otherwise the ZIP code's centroid."""
     if details.country not in Country.values:
@@ -174,6 +178,10 @@ def _locate(details: StoreDetails) -> tuple[geo.Place, LocationSource]:
             latitude=details.latitude, longitude=details.longitude, country=details.country
         )
         zip_place = geo.postal_code_place(postal_code=code, country=details.country)
+        if zip_place and _same_point(zip_place, details.latitude, details.longitude):
+            # The ZIP code's own centre sent back (e.g. a store read from the API and saved
+            # again) is not a pick: the store stays placed by its ZIP code.
+            return _locate(dataclasses.replace(details, latitude=None, longitude=None))
         place = geo.Place(
             postal_code=code,
             city=details.city.strip() or (zip_place.city if zip_place else ""),
