@@ -15,16 +15,14 @@ def toolkit_files(store_id: int) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
 
 
-def test_pledging_queues_the_toolkit_and_the_worker_makes_it(
-    member, store, django_capture_on_commit_callbacks
-):
-    # given a member with a store and no toolkit yet
+def test_pledging_queues_the_toolkit_and_the_worker_makes_it(transactional_db, member, store):
+    # given a member with a store and no toolkit yet (real commits: the worker, like the real
+    # one, opens and closes its own database connections)
     assert toolkit_files(store.pk) == []
     # when they pledge, and the transaction commits
-    with django_capture_on_commit_callbacks(execute=True):
-        services.pledge_take(
-            member=member, text_version=current_pledge_version().version, language="en"
-        )
+    services.pledge_take(
+        member=member, text_version=current_pledge_version().version, language="en"
+    )
     # then one job waits in the database queue, and nothing is built yet
     assert DBTaskResult.objects.filter(status="READY").count() == 1
     assert toolkit_files(store.pk) == []
