@@ -245,3 +245,19 @@ def test_up_serves_demo_data_then_reuses_it(cli_env, start_up):
     assert DEMO_PASSWORD not in output
     assert _log_in(second.base, "denver@demo.jewelguard.org", DEMO_PASSWORD) == "/me/"
     assert second.stop() == 0
+
+
+def test_task_worker_stops_when_up_is_killed_outright(cli_env, start_up):
+    # given the platform up, with its task worker
+    running = start_up(1)
+    running.wait_until_ready()
+    workers = _children(running.process.pid)
+    assert workers, "no task worker process was started"
+    # when `up` itself is killed, with no chance to clean up
+    running.process.kill()
+    running.process.wait()
+    # then the worker does not linger on its own
+    deadline = time.monotonic() + STOP_SECONDS
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert [pid for pid in workers if _alive(pid)] == []

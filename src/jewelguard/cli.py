@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import ctypes
 import os
 import signal
 import subprocess
@@ -63,6 +64,12 @@ def _worker() -> None:
     call_command("db_worker", "--interval", "0.5", "--no-reload")
 
 
+def _stop_with_parent() -> None:
+    """In the worker, before exec: ask the kernel for SIGTERM when its parent dies."""
+    pr_set_pdeathsig = 1
+    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
 def _up(host: str, port: int) -> None:
     # The embedded default is a local demo: debug mode, e-mail printed to the console.
     os.environ.setdefault("JEWELGUARD_DEBUG", "1")
@@ -83,9 +90,12 @@ def _up(host: str, port: int) -> None:
     else:
         print("Demo data already loaded; reusing it.")
 
-    # Its own session, so that stopping `up` stops the worker whatever signals it ignores.
+    # Its own session, so that stopping `up` stops the worker whatever signals it ignores;
+    # and on Linux the kernel stops it too if `up` itself is killed outright.
     worker = subprocess.Popen(
-        [sys.executable, "-m", "jewelguard", "worker"], start_new_session=True
+        [sys.executable, "-m", "jewelguard", "worker"],
+        start_new_session=True,
+        preexec_fn=_stop_with_parent if sys.platform == "linux" else None,
     )
     print(f"JewelGuard is up: http://{host}:{port}/  (Ctrl-C to stop)")
     try:
