@@ -89,7 +89,7 @@ def staff_user(store) -> User:
 
 @pytest.fixture
 def analyst(db) -> User:
-    return make_user("jordan@association.example", role=Role.ANALYST, is_staff=True)
+    return make_user("jordan@association.example", role=Role.ANALYST)
 
 
 @pytest.fixture

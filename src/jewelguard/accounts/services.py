@@ -78,6 +78,11 @@ class StoreDetails:
     exceptions: list[HoursExceptionInput] = field(default_factory=list)
 
 
+def _admin_access(role: Role) -> tuple[bool, bool]:
+    """(is_staff, is_superuser) for a role: the one rule for who enters the admin site."""
+    return role in (Role.ANALYST, Role.ADMIN), role == Role.ADMIN
+
+
 @transaction.atomic
 def user_create(
     *,
@@ -87,20 +92,20 @@ def user_create(
     full_name: str = "",
     agency: Agency | None = None,
     email_verified: bool = False,
-    is_staff: bool | None = None,
 ) -> User:
     """A person who can sign in; ``email_verified`` for people an operator vouches for.
 
-    Analysts and administrators use the admin site unless ``is_staff`` says otherwise;
-    analysts join the Analysts group (view rights), administrators are superusers.
+    Analysts and administrators use the admin site (``_admin_access``); analysts join the
+    Analysts group (view rights), administrators are superusers.
     """
+    is_staff, is_superuser = _admin_access(role)
     user = User(
         email=email.strip().lower(),
         role=role,
         full_name=full_name.strip(),
         agency=agency,
-        is_staff=role in (Role.ANALYST, Role.ADMIN) if is_staff is None else is_staff,
-        is_superuser=role == Role.ADMIN,
+        is_staff=is_staff,
+        is_superuser=is_superuser,
     )
     user.set_password(password)
     user.full_clean()
@@ -117,8 +122,7 @@ def user_access_sync(*, user: User) -> None:
 
     Called whenever a role is set outside ``user_create``, e.g. by an administrator in the admin.
     """
-    user.is_staff = user.role in (Role.ANALYST, Role.ADMIN)
-    user.is_superuser = user.role == Role.ADMIN
+    user.is_staff, user.is_superuser = _admin_access(Role(user.role))
     user.save(update_fields=["is_staff", "is_superuser"])
     if user.role == Role.ANALYST:
         user.groups.add(analysts_group_ensure())
