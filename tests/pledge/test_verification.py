@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from django.urls import reverse
 
 from jewelguard.pledge import services
@@ -55,7 +57,8 @@ def test_a_member_that_pledges_again_is_a_member_on_its_old_badges(member, store
     second = take_pledge(member)
     check = badge_check(token=old)
     assert check.status == BadgeStatus.VALID
-    assert check.since == second.taken_at.date()
+    # "since" is the day on the store's own calendar, not in UTC
+    assert check.since == second.taken_at.astimezone(ZoneInfo(store.time_zone)).date()
 
 
 def test_every_altered_character_is_refused(client, member, store):
