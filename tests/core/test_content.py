@@ -148,7 +148,7 @@ def test_a_hostile_id_is_cut_short_in_the_message(tmp_path):
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("tips: [", "tips.yaml: is not valid YAML"),
+        ("tips: [", "tips.yaml: is not valid YAML (line 2, column 1: did not find expected node"),
         (b"tips:\n  - id: \xff\xfe\n", "tips.yaml: is not valid YAML"),
         ("- a\n- b\n", "tips.yaml: must be a mapping at the top level"),
         ("", "tips.yaml: must be a mapping at the top level"),
@@ -159,7 +159,9 @@ def test_a_hostile_id_is_cut_short_in_the_message(tmp_path):
     ],
 )
 def test_a_broken_file_names_the_file(tmp_path, text, message):
-    assert error_for(tmp_path, text).startswith(message)
+    found = error_for(tmp_path, text)
+    assert found.startswith(message)
+    assert "\n" not in found
 
 
 def test_a_missing_file_names_the_file(tmp_path):
@@ -187,3 +189,10 @@ def test_aliases_that_would_expand_a_small_file_are_refused_at_once(tmp_path):
 def test_deep_nesting_gives_an_error_not_a_crash(tmp_path):
     message = error_for(tmp_path, "tips: " + "[" * 100_000 + "]" * 100_000 + "\n")
     assert message.startswith("tips.yaml: ")
+
+
+def test_a_hostile_field_name_is_cut_short_and_kept_on_one_line(tmp_path):
+    text = GOOD.replace("minutes: 2", 'minutes: 2\n    "' + "evil\\n" * 150 + '": 1')
+    message = error_for(tmp_path, text)
+    assert message.startswith("tips.yaml: tip lock_up: unknown field 'evil evil")
+    assert "\n" not in message and len(message) < 200

@@ -160,7 +160,7 @@ class Loaded(Generic[M]):
 
 
 def _quoted(value: object) -> str:
-    text = str(value)
+    text = " ".join(str(value).split())
     return text if len(text) <= _MAX_QUOTED else text[: _MAX_QUOTED - 1] + "…"
 
 
@@ -231,9 +231,9 @@ def _message(
         spec, index = by_key[loc[0]], loc[1]
         where = _item_name(spec, index, data[spec.key][index])
         loc = loc[2:]
-    field = _path(loc)
+    field = _quoted(_path(loc))
     if error["type"] == "extra_forbidden":
-        message = f"unknown field '{_quoted(field)}'"
+        message = f"unknown field '{field}'"
         return str(content_error(filename=filename, item=where, message=message))
     # With no field left, the item itself (or the whole file) is of the wrong kind.
     error_at = content_error(filename=filename, item=where, field=field, message=_predicate(error))
@@ -282,6 +282,14 @@ def content_validate(
         raise ContentError(_message(filename, data, items, first)) from None
 
 
+def _yaml_problem(exc: yaml.YAMLError) -> str:
+    """Where and what, on one line: "line 3, column 7: found character that cannot start..."."""
+    if isinstance(exc, yaml.MarkedYAMLError) and exc.problem_mark is not None:
+        mark = exc.problem_mark
+        return f"line {mark.line + 1}, column {mark.column + 1}: {_quoted(exc.problem)}"
+    return _quoted(exc)
+
+
 def _refuse_aliases(raw: bytes, filename: str) -> None:
     for event in yaml.parse(raw, Loader=_YAML_LOADER):
         if isinstance(event, yaml.AliasEvent):
@@ -303,7 +311,9 @@ def content_read(*, path: Path) -> tuple[object, bytes]:
         _refuse_aliases(raw, filename)
         data = yaml.load(raw, Loader=_YAML_LOADER)  # noqa: S506 - a safe loader, C or Python
     except yaml.YAMLError as exc:
-        raise content_error(filename=filename, message=f"is not valid YAML ({exc})") from None
+        raise content_error(
+            filename=filename, message=f"is not valid YAML ({_yaml_problem(exc)})"
+        ) from None
     except RecursionError:
         raise content_error(filename=filename, message="is nested too deeply") from None
     return data, raw
