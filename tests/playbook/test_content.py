@@ -83,6 +83,14 @@ def test_shipped_content_is_what_the_app_loaded_at_start_up():
     assert playbook().version == playbook_load().version
 
 
+def test_any_edit_to_a_content_file_changes_the_content_version(tmp_path):
+    # the version is part of every staff card's cache key: an edit must not serve old cards
+    content = content_copy(tmp_path)
+    before = playbook_load(content).version
+    edit(content, "figures.yaml", lambda d: d["years"][0].update(crimes=1439))
+    assert playbook_load(content).version != before
+
+
 def test_every_scenario_says_never_intervene_in_its_first_steps():
     for item in playbook_load().scenarios:
         first_steps = " ".join(step.en.lower() for step in item.what_to_do[:2])
