@@ -190,5 +190,5 @@ def test_markup_in_a_store_name_shows_as_text_in_the_browser(page: Page, live_se
     page.goto(f"{live_server.url}/me/stores/{store.pk}/")
     expect(page.get_by_role("heading", level=1)).to_have_text(store.name)
     assert page.locator("main script, main img[src=x]").count() == 0
-    assert page.locator("script").count() == 3  # site.js, leaflet.js, map-picker.js
+    assert page.locator("script").count() == 2  # leaflet.js, map-picker.js
     assert dialogs == []

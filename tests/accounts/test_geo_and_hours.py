@@ -1,13 +1,14 @@
-"""Offline placing of stores and the reading of their hours, on their own wall clock."""
+"""Offline placing of stores, and checking their opening hours."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import time
 
 import pytest
 
 from jewelguard.accounts import geo
-from jewelguard.accounts.hours import HoursError, check_day, is_open, parse_time
+from jewelguard.accounts.hours import HoursError, check_day
+from jewelguard.core.errors import ServiceError
 
 
 def test_zip_code_places_a_store_at_its_centroid_in_its_time_zone():
@@ -88,40 +89,13 @@ def test_hours_must_open_before_closing_and_come_in_pairs():
         check_day(field="monday", weekday=0, opens=time(10), closes=None)
 
 
-@pytest.mark.parametrize("value", ["9:30pm", "24:00", "09:30:15", "", "10:00+01:00"])
-def test_parse_time_refuses_what_is_not_hours_and_minutes(value):
-    with pytest.raises(HoursError):
-        parse_time(field="monday", value=value)
-
-
-WEEK = {d: (time(10), time(18)) for d in range(5)}
-
-
-def test_store_is_open_by_its_own_clock_not_utc():
-    # 16:30 UTC on a Monday in January is 09:30 in Denver: not yet open
-    assert not is_open(at=datetime(2026, 1, 5, 16, 30, tzinfo=UTC), time_zone="America/Denver",
-                       week=WEEK, exceptions={})  # fmt: skip
-    # 17:30 UTC is 10:30 in Denver: open
-    assert is_open(at=datetime(2026, 1, 5, 17, 30, tzinfo=UTC), time_zone="America/Denver",
-                   week=WEEK, exceptions={})  # fmt: skip
-
-
-def test_summer_time_shifts_opening_in_utc():
-    # in July Denver is UTC-6: 16:30 UTC is 10:30 local, open
-    assert is_open(at=datetime(2026, 7, 6, 16, 30, tzinfo=UTC), time_zone="America/Denver",
-                   week=WEEK, exceptions={})  # fmt: skip
-
-
-def test_special_days_override_the_week():
-    christmas = date(2026, 12, 25)  # a Friday
-    noon = datetime(2026, 12, 25, 19, 0, tzinfo=UTC)  # 12:00 in Denver
-    assert is_open(at=noon, time_zone="America/Denver", week=WEEK, exceptions={})
-    assert not is_open(at=noon, time_zone="America/Denver", week=WEEK,
-                       exceptions={christmas: None})  # fmt: skip
-    assert not is_open(at=noon, time_zone="America/Denver", week=WEEK,
-                       exceptions={christmas: (time(13), time(16))})  # fmt: skip
-
-
-def test_is_open_refuses_naive_times():
-    with pytest.raises(ValueError, match="aware"):
-        is_open(at=datetime(2026, 1, 5, 12), time_zone="America/Denver", week=WEEK, exceptions={})
+def test_location_and_hours_errors_are_one_kind_naming_the_field():
+    # a view or the API catches one error class for every service refusal
+    with pytest.raises(ServiceError) as hours:
+        check_day(field="friday", weekday=4, opens=time(10), closes=None)
+    with pytest.raises(ServiceError) as place:
+        geo.check_coordinates(latitude=0, longitude=200, country="US")
+    assert hours.value.message_dict == {
+        "friday": ["Give both an opening and a closing time, or neither if closed."]
+    }
+    assert place.value.message_dict == {"longitude": ["Longitude must be between -180 and 180."]}

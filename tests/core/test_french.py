@@ -1,59 +1,105 @@
-"""French (Canada): the catalogue is complete and the pages use it."""
+"""French (Canada): every catalogue is complete and the pages use it."""
 
 from __future__ import annotations
 
 import gettext
 import re
+from collections import Counter
 from pathlib import Path
+
+import polib
+import pytest
 
 import jewelguard
 from tests.conftest import client_for
 
-CATALOGUE = Path(jewelguard.__file__).parent / "locale" / "fr_CA" / "LC_MESSAGES"
+SOURCE = Path(jewelguard.__file__).parent
+# Every catalogue: the site's own and each room's.
+CATALOGUES = sorted(SOURCE.glob("**/locale/fr_CA/LC_MESSAGES/*.po"))
+# printf-style placeholders as Python's % operator reads them: %(name)s, %s, %d, %%.
+PLACEHOLDER = re.compile(r"%(?:\([^)]*\))?[#0 +-]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa%]")
 
 
-def entries(po: str) -> list[tuple[str, list[str], bool]]:
-    """(msgid, msgstrs, fuzzy) for each entry of a .po file, header left out."""
-    found = []
-    for block in po.split("\n\n")[1:]:
-        parts: dict[str, str] = {}
-        key = None
-        for line in block.splitlines():
-            keyword = re.match(r'^(msgid_plural|msgid|msgstr(?:\[\d\])?) "(.*)"$', line)
-            if keyword:
-                key = keyword.group(1)
-                parts[key] = keyword.group(2)
-            elif line.startswith('"') and key:
-                parts[key] += line[1:-1]
-        if parts.get("msgid"):
-            msgstrs = [v for k, v in parts.items() if k.startswith("msgstr")]
-            found.append((parts["msgid"], msgstrs, "#, fuzzy" in block))
-    return found
+def placeholders(text: str) -> Counter[str]:
+    return Counter(p for p in PLACEHOLDER.findall(text) if p != "%%")
 
 
-def test_every_message_has_a_french_translation():
-    po = (CATALOGUE / "django.po").read_text(encoding="utf-8")
-    catalogue = entries(po)
-    assert len(catalogue) > 200
-    untranslated = [msgid for msgid, msgstrs, _fuzzy in catalogue if not all(msgstrs)]
-    fuzzy = [msgid for msgid, _msgstrs, is_fuzzy in catalogue if is_fuzzy]
-    assert untranslated == [] and fuzzy == []
-    assert "Plural-Forms: nplurals=2; plural=(n > 1);" in po
+def catalogue_problems(po: polib.POFile) -> list[str]:
+    """What stops a catalogue from being complete French: one line per entry at fault."""
+    problems = []
+    for entry in po:
+        if entry.obsolete:
+            continue
+        name = repr(entry.msgid)
+        if "fuzzy" in entry.flags:
+            problems.append(f"fuzzy: {name}")
+        translations = list(entry.msgstr_plural.values()) if entry.msgid_plural else [entry.msgstr]
+        if not all(t.strip() for t in translations):
+            problems.append(f"untranslated: {name}")
+            continue
+        if "python-format" not in entry.flags:
+            continue
+        wanted = [placeholders(entry.msgid)]
+        if entry.msgid_plural:
+            wanted.append(placeholders(entry.msgid_plural))
+        for translation in translations:
+            if placeholders(translation) not in wanted:
+                problems.append(f"placeholders differ: {name} -> {translation!r}")
+    return problems
 
 
-def unescape(text: str) -> str:
-    return text.replace('\\"', '"').replace("\\n", "\n").replace("\\\\", "\\")
+def test_every_room_and_the_site_has_a_catalogue():
+    rooms = {path.relative_to(SOURCE).parts[0] for path in CATALOGUES}
+    assert rooms == {"locale", "playbook", "pledge"}
 
 
-def test_compiled_catalogue_matches_the_source():
+@pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: str(p.relative_to(SOURCE)))
+def test_every_message_has_a_french_translation(path):
+    po = polib.pofile(str(path))
+    assert len(po) > 50
+    assert catalogue_problems(po) == []
+    assert po.metadata["Plural-Forms"].startswith("nplurals=2; plural=(n > 1);")
+
+
+def test_the_check_finds_fuzzy_untranslated_and_mismatched_entries(tmp_path):
+    # given a catalogue with one entry of each kind of fault, and one good entry
+    path = tmp_path / "django.po"
+    path.write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        '#, fuzzy\nmsgid "Stores"\nmsgstr "Magasins"\n\n'
+        'msgid "Alerts"\nmsgstr ""\n\n'
+        '#, python-format\nmsgid "%(count)s stores near %(city)s"\n'
+        'msgstr "%(count)s magasins près de %(ville)s"\n\n'
+        '#, python-format\nmsgid "%(name)s pledged"\nmsgstr "%(name)s s\'est engagé"\n\n'
+        '#, python-format\nmsgid "one store"\nmsgid_plural "%(count)s stores"\n'
+        'msgstr[0] "un magasin"\nmsgstr[1] "%(count)s magasins"\n',
+        encoding="utf-8",
+    )
+    # when it is checked, then each fault is named and the good entries pass
+    assert catalogue_problems(polib.pofile(str(path))) == [
+        "fuzzy: 'Stores'",
+        "untranslated: 'Alerts'",
+        "placeholders differ: '%(count)s stores near %(city)s' -> "
+        "'%(count)s magasins près de %(ville)s'",
+    ]
+
+
+@pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: str(p.relative_to(SOURCE)))
+def test_compiled_catalogue_matches_the_source(path):
     # given the .po as translated and the .mo the site loads
-    po = (CATALOGUE / "django.po").read_text(encoding="utf-8")
-    with (CATALOGUE / "django.mo").open("rb") as mo:
+    po = polib.pofile(str(path))
+    with path.with_suffix(".mo").open("rb") as mo:
         compiled = gettext.GNUTranslations(mo)
     # then every translation in the source is the one served (compilemessages was run)
-    for msgid, msgstrs, _fuzzy in entries(po):
-        if len(msgstrs) == 1:
-            assert compiled.gettext(unescape(msgid)) == unescape(msgstrs[0]), msgid
+    for entry in po.translated_entries():
+        if entry.msgid_plural:
+            assert (
+                compiled.ngettext(entry.msgid, entry.msgid_plural, 5) == (entry.msgstr_plural[1])
+            ), entry.msgid
+        elif entry.msgctxt:
+            assert compiled.pgettext(entry.msgctxt, entry.msgid) == entry.msgstr, entry.msgid
+        else:
+            assert compiled.gettext(entry.msgid) == entry.msgstr, entry.msgid
 
 
 def test_pages_speak_french_when_asked(member, store):

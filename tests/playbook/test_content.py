@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -82,6 +83,14 @@ def test_shipped_content_is_what_the_app_loaded_at_start_up():
     assert playbook().version == playbook_load().version
 
 
+def test_any_edit_to_a_content_file_changes_the_content_version(tmp_path):
+    # the version is part of every staff card's cache key: an edit must not serve old cards
+    content = content_copy(tmp_path)
+    before = playbook_load(content).version
+    edit(content, "figures.yaml", lambda d: d["years"][0].update(crimes=1439))
+    assert playbook_load(content).version != before
+
+
 def test_every_scenario_says_never_intervene_in_its_first_steps():
     for item in playbook_load().scenarios:
         first_steps = " ".join(step.en.lower() for step in item.what_to_do[:2])
@@ -104,15 +113,17 @@ def test_unknown_control_id_names_file_scenario_and_id(tmp_path):
 
 def test_missing_french_text_names_the_field(tmp_path):
     with pytest.raises(ImproperlyConfigured) as error:
-        load_edited(tmp_path, "scenarios.yaml", lambda d: scenario(d, "fraud")["summary"].pop("fr"))
+        load_edited(
+            tmp_path, "scenarios.yaml", lambda d: scenario(d, "fraud")["summary"].pop("fr-ca")
+        )
     assert str(error.value) == (
-        "scenarios.yaml: scenario fraud: field 'summary' is missing its French text (fr)"
+        "scenarios.yaml: scenario fraud: field 'summary' is missing its French text (fr-ca)"
     )
 
 
 def test_blank_french_step_names_the_step(tmp_path):
     def blank_step(data: dict[str, Any]) -> None:
-        scenario(data, "armed_robbery")["what_to_do"][2]["fr"] = "   "
+        scenario(data, "armed_robbery")["what_to_do"][2]["fr-ca"] = "   "
 
     with pytest.raises(
         ImproperlyConfigured, match=r"scenario armed_robbery: field 'what_to_do\[2\]'"
@@ -122,15 +133,17 @@ def test_blank_french_step_names_the_step(tmp_path):
 
 def test_missing_french_in_a_control_names_the_control(tmp_path):
     with pytest.raises(ImproperlyConfigured) as error:
-        load_edited(tmp_path, "controls.yaml", lambda d: control(d, "bollards")["effect"].pop("fr"))
+        load_edited(
+            tmp_path, "controls.yaml", lambda d: control(d, "bollards")["effect"].pop("fr-ca")
+        )
     assert str(error.value) == (
-        "controls.yaml: control bollards: field 'effect' is missing its French text (fr)"
+        "controls.yaml: control bollards: field 'effect' is missing its French text (fr-ca)"
     )
 
 
 def test_duplicate_scenario_id_is_refused(tmp_path):
     def duplicate(data: dict[str, Any]) -> None:
-        data["scenarios"].insert(1, dict(scenario(data, "smash_and_grab")))
+        data["scenarios"].insert(1, copy.deepcopy(scenario(data, "smash_and_grab")))
 
     with pytest.raises(ImproperlyConfigured) as error:
         load_edited(tmp_path, "scenarios.yaml", duplicate)
@@ -165,13 +178,13 @@ def test_scenario_listing_a_control_that_does_not_mitigate_it_is_refused(tmp_pat
 
 def test_step_too_long_for_the_staff_card_is_refused(tmp_path):
     def lengthen(data: dict[str, Any]) -> None:
-        scenario(data, "switch_theft")["what_to_do"][0]["fr"] = "Vérifiez " * 40
+        scenario(data, "switch_theft")["what_to_do"][0]["fr-ca"] = "Vérifiez " * 40
 
     with pytest.raises(ImproperlyConfigured) as error:
         load_edited(tmp_path, "scenarios.yaml", lengthen)
     assert str(error.value) == (
         "scenarios.yaml: scenario switch_theft: field 'what_to_do[0]' is longer than "
-        "200 characters (fr)"
+        "200 characters (fr-ca)"
     )
 
 
@@ -208,7 +221,9 @@ JUNK = st.one_of(
     st.integers(),
     st.text(max_size=5),
     st.lists(st.one_of(st.none(), st.integers(), st.text(max_size=3)), max_size=3),
-    st.dictionaries(st.sampled_from(["en", "fr", "de"]), st.one_of(st.none(), st.text(max_size=3))),
+    st.dictionaries(
+        st.sampled_from(["en", "fr-ca", "fr", "de"]), st.one_of(st.none(), st.text(max_size=3))
+    ),
 )
 FIELDS = [
     "id",

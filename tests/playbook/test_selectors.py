@@ -52,7 +52,7 @@ def test_scenario_view_has_exactly_the_published_attributes():
 def test_french_is_used_for_canadian_french():
     with translation.override("fr-ca"):
         robbery = selectors.scenario_get(scenario_id="armed_robbery")
-        guard = selectors.control_get(control_id="uniformed_guard")
+        guard = next(c for c in selectors.control_list() if c.id == "uniformed_guard")
         years = selectors.industry_figures()
     assert robbery.title == "Vol à main armée"
     assert robbery.what_to_do[0].startswith("N\u2019opposez aucune résistance")
@@ -65,11 +65,9 @@ def test_english_is_the_fallback_for_other_languages():
         assert selectors.scenario_get(scenario_id="armed_robbery").title == "Armed robbery"
 
 
-def test_unknown_ids_raise_key_error():
+def test_an_unknown_scenario_id_raises_key_error():
     with pytest.raises(KeyError):
         selectors.scenario_get(scenario_id="bank_heist")
-    with pytest.raises(KeyError):
-        selectors.control_get(control_id="moat")
 
 
 def test_controls_and_scenarios_agree_both_ways():
@@ -86,3 +84,20 @@ def test_industry_figures_match_the_jsa_table():
     assert figures[2022].losses_cents == 129_400_000_00
     assert figures[2019].crimes == 1438
     assert figures[2024].losses_cents == 142_500_000_00
+
+
+def test_industry_summary_names_the_record_year_and_the_rise_to_it():
+    summary = selectors.industry_summary(years=selectors.industry_figures())
+    assert (summary.first.year, summary.peak.year, summary.last.year) == (2019, 2022, 2024)
+    # the most crimes (2022) and the largest losses (2024) fall in different years
+    assert summary.costliest.year == 2024
+    assert summary.rise_percent == round(100 * (2211 - 1438) / 1438) == 54
+
+
+def test_industry_summary_of_other_figures():
+    years = [
+        selectors.YearFigures(year=2020, crimes=100, losses_cents=5, notes=""),
+        selectors.YearFigures(year=2021, crimes=150, losses_cents=1, notes=""),
+    ]
+    summary = selectors.industry_summary(years=years)
+    assert (summary.peak.year, summary.costliest.year, summary.rise_percent) == (2021, 2020, 50)

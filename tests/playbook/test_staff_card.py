@@ -97,7 +97,7 @@ def test_repeat_download_comes_from_the_cache(client, db):
     second = client.get("/playbook/safe_burglary/staff-card.pdf").content
     # then it comes from the cache, and each language and paper has its own entry
     assert second == b"%PDF-cached"
-    assert cache.get(cards._cache_key("safe_burglary", "fr", "letter")) is None
+    assert cache.get(cards._cache_key("safe_burglary", "fr-ca", "letter")) is None
     assert cards.card_version() in key
 
 

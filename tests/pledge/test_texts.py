@@ -6,7 +6,8 @@ from datetime import date
 
 import pytest
 
-from jewelguard.pledge.texts import PledgeContentError, current_pledge_version, parse
+from jewelguard.core.content import ContentError
+from jewelguard.pledge.texts import current_pledge_version, pledge_content_parse
 
 
 def wording(statement_ids: list[str]) -> dict[str, object]:
@@ -28,8 +29,8 @@ def test_the_shipped_pledge_has_every_commitment_in_both_languages():
 
 
 def test_a_new_version_becomes_the_current_one():
-    versions = parse(
-        {
+    versions = pledge_content_parse(
+        data={
             "versions": [
                 {
                     "version": v,
@@ -47,16 +48,43 @@ def test_a_new_version_becomes_the_current_one():
 @pytest.mark.parametrize(
     ("languages", "message"),
     [
-        ({"en": wording(["a"])}, "exactly the languages"),
-        ({"en": wording(["a"]), "fr-ca": wording(["b"])}, "different statements"),
-        ({"en": wording([]), "fr-ca": wording([])}, "no statements"),
-        ({"en": {"title": "T"}, "fr-ca": wording(["a"])}, "has no 'statements'"),
+        (
+            {"en": wording(["a"])},
+            "version 1: field 'languages' must have exactly the languages ['en', 'fr-ca']; "
+            "has ['en']",
+        ),
+        (
+            {"en": wording(["a"]), "fr-ca": wording(["b"])},
+            "version 1: field 'languages' has different statements per language",
+        ),
+        (
+            {"en": wording([]), "fr-ca": wording([])},
+            "version 1: field 'languages.en.statements' must be a non-empty list",
+        ),
+        (
+            {"en": {"title": "T"}, "fr-ca": wording(["a"])},
+            "version 1: field 'languages.en.intro' is missing",
+        ),
+        (
+            {"en": wording(["a"]), "fr": wording(["a"])},
+            "version 1: field 'languages' must have exactly the languages ['en', 'fr-ca']; "
+            "has ['en', 'fr']",
+        ),
+        (
+            {"en": wording(["a"]), "fr-ca": {**wording(["a"]), "title": "  "}},
+            "version 1: field 'languages.fr-ca.title' must not be empty",
+        ),
+        (
+            {"en": wording(["a"]), "fr-ca": {**wording(["a"]), "title": 5}},
+            "version 1: field 'languages.fr-ca.title' must be text",
+        ),
     ],
 )
 def test_malformed_content_is_refused_naming_the_problem(languages, message):
     raw = {"versions": [{"version": 1, "published": date(2025, 1, 1), "languages": languages}]}
-    with pytest.raises(PledgeContentError, match=message):
-        parse(raw)
+    with pytest.raises(ContentError) as error:
+        pledge_content_parse(data=raw)
+    assert str(error.value) == "pledge.yaml: " + message
 
 
 def test_duplicate_versions_are_refused():
@@ -65,5 +93,17 @@ def test_duplicate_versions_are_refused():
         "published": date(2025, 1, 1),
         "languages": {"en": wording(["a"]), "fr-ca": wording(["a"])},
     }
-    with pytest.raises(PledgeContentError, match="unique"):
-        parse({"versions": [entry, entry]})
+    with pytest.raises(ContentError) as error:
+        pledge_content_parse(data={"versions": [entry, entry]})
+    assert str(error.value) == "pledge.yaml: version 1: duplicate version"
+
+
+def test_a_version_that_is_not_a_number_is_named_by_position():
+    entry = {
+        "version": "one",
+        "published": date(2025, 1, 1),
+        "languages": {"en": wording(["a"]), "fr-ca": wording(["a"])},
+    }
+    with pytest.raises(ContentError) as error:
+        pledge_content_parse(data={"versions": [entry]})
+    assert str(error.value) == "pledge.yaml: version one: field 'version' must be a whole number"

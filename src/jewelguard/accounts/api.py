@@ -16,7 +16,7 @@ from ninja.responses import Status
 from pydantic import BeforeValidator, WithJsonSchema
 
 from jewelguard.accounts import services
-from jewelguard.accounts.hours import WEEKDAYS
+from jewelguard.accounts.hours import WEEKDAYS, Weekday
 from jewelguard.accounts.models import Store
 from jewelguard.accounts.permissions import StoreAction, member_of, store_allows, stores_visible_to
 
@@ -24,8 +24,6 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrPromise
 
 router = Router(tags=["stores"])
-
-Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
 # What the store form takes: 24-hour hours and minutes on the store's own clock, no offset.
 # ":00" seconds are allowed so that hours read from the API can be sent back unchanged.

@@ -3,34 +3,31 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from django.urls import Resolver404, resolve
 from django.utils.translation import gettext_lazy as _
 
-from jewelguard.accounts import selectors, services
+from jewelguard.accounts import services
 from jewelguard.accounts.hours import WEEKDAYS
 from jewelguard.accounts.models import (
     BusinessHours,
     Country,
     LocationSource,
-    StaffInvitation,
     StaffRight,
     Store,
     User,
 )
+from jewelguard.core.errors import ServiceError
 from jewelguard.core.forms import ServiceErrorsMixin
 
 
 class SignupExtraForm(forms.Form):
     """What allauth's sign-up asks beyond e-mail and password.
 
-    A jeweler names their business and becomes a member. Someone signing up from a staff
-    invitation (the form's ``next`` is the invitation's page) joins as staff and may leave
-    the business name empty.
+    A jeweler names their business and becomes a member. Someone invited as staff joins as
+    staff and may leave the business name empty (the rule is the service's).
     """
 
     full_name = forms.CharField(label=_("Your name"), max_length=150)
@@ -41,28 +38,15 @@ class SignupExtraForm(forms.Form):
         help_text=_("Your jewelry business. Leave it empty if a jeweler invited you as staff."),
     )
 
-    def _invitation(self) -> StaffInvitation | None:
-        """The open invitation this sign-up continues, if it was sent to this e-mail."""
-        target = urlsplit(str(self.data.get("next", ""))).path
-        try:
-            match = resolve(target)
-        except Resolver404:
-            return None
-        if match.view_name != "accounts:invitation_accept":
-            return None
-        invitation = selectors.staff_invitation_pending(token=match.kwargs["token"])
-        email = str(self.cleaned_data.get("email") or "").strip().lower()
-        if invitation is None or invitation.email != email:
-            return None
-        return invitation
-
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        if not cleaned.get("business_name") and self._invitation() is None:
-            self.add_error(
-                "business_name",
-                _("Give your business name; only people invited as staff may leave it empty."),
+        try:
+            services.signup_business_name_check(
+                email=str(cleaned.get("email") or ""),
+                business_name=str(cleaned.get("business_name") or ""),
             )
+        except ServiceError as error:
+            self.add_error(error.field, error.message)
         return cleaned
 
     def signup(self, request: HttpRequest, user: User) -> None:
@@ -138,9 +122,8 @@ class StoreForm(forms.Form):
             initial[f"{WEEKDAYS[hours.weekday]}_closes"] = hours.closes
         return initial
 
-    def details(
-        self, *, keep_exceptions: list[services.HoursExceptionInput] | None = None
-    ) -> services.StoreDetails:
+    def details(self) -> services.StoreDetails:
+        """The store as typed; special days are not on this form (the service keeps them)."""
         data = self.cleaned_data
         return services.StoreDetails(
             name=data["name"],
@@ -155,7 +138,6 @@ class StoreForm(forms.Form):
                 for i, day in enumerate(WEEKDAYS)
                 if data[f"{day}_opens"] or data[f"{day}_closes"]
             },
-            exceptions=keep_exceptions or [],
         )
 
     def add_service_errors(self, error: ValidationError) -> None:

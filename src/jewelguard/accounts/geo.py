@@ -16,6 +16,8 @@ import zipcodes
 from django.utils.translation import gettext as _
 from timezonefinder import TimezoneFinder
 
+from jewelguard.core.errors import ServiceError
+
 # Resolution 9 cells have ~0.17 km edges: fine enough to place a store, coarse enough to share.
 STORE_H3_RESOLUTION = 9
 
@@ -36,13 +38,8 @@ COUNTRY_BOUNDS = {
 COUNTRY_ALIASES = {"US": {"US", "PR", "VI", "GU", "AS", "MP", "UM"}, "CA": {"CA"}}
 
 
-class GeoError(ValueError):
+class GeoError(ServiceError):
     """A location cannot be found or does not fit; ``field`` names the form field to blame."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
 
 
 @dataclass(frozen=True)

@@ -1,21 +1,22 @@
-"""Business hours: parsing a week of opening times, and asking whether a store is open."""
+"""Business hours: the weekdays, and checking one day's opening times."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
+from datetime import time
+from typing import Literal, get_args
 
 from django.utils.translation import gettext as _
 
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+from jewelguard.core.errors import ServiceError
+
+# The one list of weekdays, Monday first (0, as BusinessHours.weekday and date.weekday() count).
+Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+WEEKDAYS: tuple[Weekday, ...] = get_args(Weekday)
 
 
-class HoursError(ValueError):
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
+class HoursError(ServiceError):
+    """A day's opening hours do not make sense; ``field`` names the day."""
 
 
 @dataclass(frozen=True)
@@ -23,16 +24,6 @@ class DayHours:
     weekday: int
     opens: time
     closes: time
-
-
-def parse_time(*, field: str, value: str) -> time:
-    try:
-        parsed = time.fromisoformat(value.strip())
-    except ValueError:
-        raise HoursError(field, _("Use a 24-hour time such as 09:30.")) from None
-    if parsed.second or parsed.microsecond or parsed.tzinfo:
-        raise HoursError(field, _("Use hours and minutes only, such as 09:30."))
-    return parsed
 
 
 def check_day(
@@ -46,21 +37,3 @@ def check_day(
     if opens >= closes:
         raise HoursError(field, _("The store must open before it closes on the same day."))
     return DayHours(weekday=weekday, opens=opens, closes=closes)
-
-
-def is_open(
-    *,
-    at: datetime,
-    time_zone: str,
-    week: dict[int, tuple[time, time]],
-    exceptions: dict[date, tuple[time, time] | None],
-) -> bool:
-    """Whether the store is open at an aware instant, judged on its own wall clock."""
-    if at.tzinfo is None:
-        raise ValueError("at must be timezone-aware")
-    local = at.astimezone(ZoneInfo(time_zone))
-    # A special day overrides the weekday, and None there means closed all day.
-    span = exceptions.get(local.date(), week.get(local.weekday()))
-    if span is None:
-        return False
-    return span[0] <= local.time().replace(tzinfo=None) < span[1]

@@ -8,6 +8,13 @@ from django.utils import timezone
 from jewelguard.accounts.models import ApiToken, StaffInvitation, Store
 
 
+def staff_invitation_open_for(*, email: str) -> bool:
+    """Whether an invitation to join as staff, still open, was sent to ``email``."""
+    return StaffInvitation.objects.filter(
+        email=email.strip().lower(), accepted_at__isnull=True, expires_at__gt=timezone.now()
+    ).exists()
+
+
 def staff_invitation_pending(*, token: str) -> StaffInvitation | None:
     """The invitation a token stands for, if it is still open: not accepted, not expired."""
     return (

@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jewelguard.accounts import geo
+from jewelguard.accounts import geo, selectors
 from jewelguard.accounts.hours import WEEKDAYS, HoursError, check_day
 from jewelguard.accounts.models import (
     Agency,
@@ -40,6 +40,7 @@ from jewelguard.accounts.models import (
     User,
 )
 from jewelguard.accounts.permissions import ANALYST_VIEWABLE_MODELS, ANALYSTS_GROUP
+from jewelguard.core.errors import ServiceError
 
 logger = logging.getLogger(__name__)
 
@@ -150,11 +151,25 @@ def member_create(*, owner: User, name: str) -> Member:
     return member
 
 
+def signup_business_name_check(*, email: str, business_name: str) -> None:
+    """Only someone invited as staff (an open invitation to ``email``) may give no business
+    name; anyone else is refused, naming the field. The sign-up form asks this before the
+    account exists."""
+    if business_name.strip() or selectors.staff_invitation_open_for(email=email):
+        return
+    raise ServiceError(
+        "business_name",
+        _("Give your business name; only people invited as staff may leave it empty."),
+    )
+
+
 @transaction.atomic
 def user_signup_complete(*, user: User, full_name: str, business_name: str) -> Member | None:
     """Finish a sign-up: with a business name the user becomes its member; without one
     (someone invited as staff) the user joins as staff, and accepting the invitation grants
-    the stores."""
+    the stores. Raises ServiceError, changing nothing, for no business name and no
+    invitation."""
+    signup_business_name_check(email=user.email, business_name=business_name)
     user.full_name = full_name.strip()
     if business_name:
         user.save(update_fields=["full_name"])
@@ -355,12 +370,20 @@ def _postal_code_changed(store: Store, details: StoreDetails) -> bool:
 
 
 @transaction.atomic
-def store_update(*, store: Store, details: StoreDetails) -> Store:
+def store_update(*, store: Store, details: StoreDetails, keep_special_days: bool = False) -> Store:
     """Change a store's details and weekly hours; the same checks as ``store_create``.
 
+    ``details.exceptions`` replaces the store's special days, unless ``keep_special_days``
+    (the store page's form, which does not show them) keeps the saved ones as they are.
     On refusal the ``store`` object is reloaded, so a page never shows the refused values
     as if they were saved.
     """
+    if keep_special_days:
+        saved = [
+            HoursExceptionInput(date=e.date, label=e.label, opens=e.opens, closes=e.closes)
+            for e in store.hours_exceptions.all()
+        ]
+        details = dataclasses.replace(details, exceptions=saved)
     if details.city.strip() == store.city and _postal_code_changed(store, details):
         # The city shown was the old ZIP code's: let the new ZIP code name its own.
         details = dataclasses.replace(details, city="")

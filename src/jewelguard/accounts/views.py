@@ -86,12 +86,8 @@ def store_edit(request: HttpRequest, pk: int) -> HttpResponse:
     store = _store_for(request, pk, StoreAction.EDIT)
     form = StoreForm(request.POST or None, initial=StoreForm.initial_for(store))
     if request.method == "POST" and form.is_valid():
-        kept = [
-            services.HoursExceptionInput(date=e.date, label=e.label, opens=e.opens, closes=e.closes)
-            for e in store.hours_exceptions.all()
-        ]
         try:
-            services.store_update(store=store, details=form.details(keep_exceptions=kept))
+            services.store_update(store=store, details=form.details(), keep_special_days=True)
         except ValidationError as error:
             form.add_service_errors(error)
         else:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import get_language
 
+from jewelguard.core import content as core_content
 from jewelguard.playbook.content import Control, Playbook, Scenario, playbook
 
 
@@ -54,14 +55,27 @@ class YearFigures:
 
 
 @dataclass(frozen=True)
+class IndustrySummary:
+    """The figures the statistics page states: first and last year, the record, the rise."""
+
+    first: YearFigures
+    last: YearFigures
+    # The year with most crimes, and the one with the largest losses.
+    peak: YearFigures
+    costliest: YearFigures
+    # From the first year to the record year, in whole percent.
+    rise_percent: int
+
+
+@dataclass(frozen=True)
 class SourceView:
     name: str
     note: str
 
 
 def content_language() -> str:
-    """The content language for the active Django language: "fr" or "en"."""
-    return "fr" if (get_language() or "en").lower().startswith("fr") else "en"
+    """The content language for the active Django language: "fr-ca" or "en"."""
+    return core_content.content_language(get_language())
 
 
 def content_version() -> str:
@@ -117,11 +131,6 @@ def control_list() -> list[ControlView]:
     return [_control_view(control, language) for control in playbook().controls]
 
 
-def control_get(*, control_id: str) -> ControlView:
-    """One control; raises KeyError for an unknown id."""
-    return _control_view(playbook().control(control_id), content_language())
-
-
 def industry_figures() -> list[YearFigures]:
     """Crimes against U.S. jewelers and their losses, per year, oldest first."""
     language = content_language()
@@ -134,6 +143,19 @@ def industry_figures() -> list[YearFigures]:
         )
         for y in playbook().years
     ]
+
+
+def industry_summary(*, years: list[YearFigures]) -> IndustrySummary:
+    """What ``years`` (from ``industry_figures``, oldest first) add up to."""
+    first, last = years[0], years[-1]
+    peak = max(years, key=lambda y: y.crimes)
+    return IndustrySummary(
+        first=first,
+        last=last,
+        peak=peak,
+        costliest=max(years, key=lambda y: y.losses_cents),
+        rise_percent=round(100 * (peak.crimes - first.crimes) / first.crimes),
+    )
 
 
 def industry_sources() -> list[SourceView]:

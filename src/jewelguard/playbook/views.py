@@ -80,14 +80,14 @@ def controls(request: HttpRequest) -> HttpResponse:
 @require_GET
 def statistics(request: HttpRequest) -> HttpResponse:
     years = selectors.industry_figures()
+    summary = selectors.industry_summary(years=years)
     labels = [str(y.year) for y in years]
-    record = max(range(len(years)), key=lambda i: years[i].crimes)
     crimes_chart = bar_chart(
         [y.crimes for y in years],
         labels=labels,
         value_labels=[_count(y.crimes) for y in years],
         tick_format=_count,
-        highlight=record,
+        highlight=years.index(summary.peak),
     )
     losses_chart = bar_chart(
         [y.losses_cents / 100 / 1_000_000 for y in years],
@@ -96,7 +96,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
         tick_format=lambda millions: (
             _("$%(amount)sM") % {"amount": _count(millions)} if millions else "0"
         ),
-        highlight=max(range(len(years)), key=lambda i: years[i].losses_cents),
+        highlight=years.index(summary.costliest),
     )
     rows = [
         {
@@ -107,7 +107,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
         }
         for y in years
     ]
-    first, peak = years[0], years[record]
+    first, peak, last = summary.first, summary.peak, summary.last
     return render(
         request,
         "playbook/statistics.html",
@@ -117,8 +117,8 @@ def statistics(request: HttpRequest) -> HttpResponse:
             "losses_chart": losses_chart,
             "first": {"year": first.year, "crimes": _count(first.crimes)},
             "peak": {"year": peak.year, "crimes": _count(peak.crimes)},
-            "last": {"year": years[-1].year, "crimes": _count(years[-1].crimes)},
-            "rise": round(100 * (peak.crimes - first.crimes) / first.crimes),
+            "last": {"year": last.year, "crimes": _count(last.crimes)},
+            "rise": summary.rise_percent,
             "sources": selectors.industry_sources(),
         },
     )

@@ -6,3 +6,10 @@ class PledgeConfig(AppConfig):
     name = "jewelguard.pledge"
     label = "pledge"
     verbose_name = _("Pledge")
+
+    def ready(self) -> None:
+        # Check the pledge's wording at start-up: a bad edit stops the site with a message
+        # naming the file, the version and the field.
+        from jewelguard.pledge.texts import pledge_versions
+
+        pledge_versions()

@@ -20,10 +20,6 @@ def pledge_active_for(*, member: Member) -> Pledge | None:
     return Pledge.objects.active().filter(member=member).first()
 
 
-def pledge_history_for(*, member: Member) -> list[Pledge]:
-    return list(Pledge.objects.filter(member=member).order_by("-taken_at", "-pk"))
-
-
 @dataclass(frozen=True)
 class RegionCount:
     country: str
@@ -64,6 +60,48 @@ def pledged_store_counts() -> PledgeCounts:
     members_count = members.count()
     return PledgeCounts(
         regions=regions, stores=sum(r.stores for r in regions), members=members_count
+    )
+
+
+# The pledge page's bar chart of stores by region: one row per region, widths to scale.
+CHART_ROW = 30
+CHART_LABEL = 190
+CHART_BAR = 330
+
+
+@dataclass(frozen=True)
+class RegionBar:
+    region: RegionCount
+    y: int
+    width: int
+
+
+@dataclass(frozen=True)
+class RegionChart:
+    bars: list[RegionBar]
+    height: int
+    # Where the bars start (after the region names), their longest length, the whole width.
+    label: int
+    bar: int
+    width: int
+
+
+def pledged_store_chart(*, counts: PledgeCounts) -> RegionChart:
+    """The geometry of the stores-by-region chart; the region with most stores is longest."""
+    bars = [
+        RegionBar(
+            region=region,
+            y=index * CHART_ROW,
+            width=max(2, round(CHART_BAR * region.stores / counts.most)),
+        )
+        for index, region in enumerate(counts.regions)
+    ]
+    return RegionChart(
+        bars=bars,
+        height=max(1, len(bars)) * CHART_ROW,
+        label=CHART_LABEL,
+        bar=CHART_BAR,
+        width=CHART_LABEL + CHART_BAR + 60,
     )
 
 

@@ -38,10 +38,6 @@ from jewelguard.pledge.toolkit.build import (
 from jewelguard.pledge.toolkit.spec import ToolkitSpec
 from jewelguard.pledge.verification import BadgeStatus, badge_check
 
-CHART_ROW = 30
-CHART_LABEL = 190
-CHART_BAR = 330
-
 
 def _user(request: HttpRequest) -> User:
     assert isinstance(request.user, User)
@@ -60,14 +56,7 @@ def _index(
     pledge = selectors.pledge_active_for(member=member) if member else None
     stores = list(member.stores.all()) if member else []
     counts = selectors.pledged_store_counts()
-    bars = [
-        {
-            "region": region,
-            "y": index * CHART_ROW,
-            "width": max(2, round(CHART_BAR * region.stores / counts.most)),
-        }
-        for index, region in enumerate(counts.regions)
-    ]
+    chart = selectors.pledged_store_chart(counts=counts)
     context = {
         "wording": version.wording(language),
         "member": member,
@@ -75,13 +64,8 @@ def _index(
         "stores": stores,
         "form": form or PledgeForm(initial={"version": version.version}),
         "counts": counts,
-        "bars": bars,
-        "chart": {
-            "height": max(1, len(bars)) * CHART_ROW,
-            "label": CHART_LABEL,
-            "bar": CHART_BAR,
-            "width": CHART_LABEL + CHART_BAR + 60,
-        },
+        "bars": chart.bars,
+        "chart": chart,
     }
     return render(request, "pledge/index.html", context, status=status)
 

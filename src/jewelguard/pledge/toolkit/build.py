@@ -83,7 +83,6 @@ FILES: tuple[ToolkitFile, ...] = (
     ToolkitFile("staff-briefing-letter.pdf", _("Staff briefing, Letter (PDF)"), "application/pdf"),
     ToolkitFile("staff-briefing-a4.pdf", _("Staff briefing, A4 (PDF)"), "application/pdf"),
 )
-FILES_BY_NAME = {f.name: f for f in FILES}
 CONTENT_TYPES = {**{f.name: f.content_type for f in FILES}, ZIP_NAME: "application/zip"}
 
 
