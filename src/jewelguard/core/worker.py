@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import DatabaseError, connections
+from django.db import connections
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
@@ -108,7 +108,7 @@ class LeasedWorker(Worker):
         try:
             worker_heartbeat_beat(worker_id=self.worker_id)
             tasks_recover()
-        except DatabaseError as error:
+        except Exception as error:  # a beat must never end the beating thread
             # The next beat tries again; the lease leaves room for a few missed ones.
             logger.warning("task worker heartbeat failed (%s)", type(error).__name__)
         finally:
