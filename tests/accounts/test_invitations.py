@@ -16,6 +16,7 @@ from jewelguard.accounts.models import Member, Role, StaffGrant, StaffInvitation
 from jewelguard.core.models import EmailDelivery, EmailStatus
 from tests.accounts.conftest import links_in
 from tests.conftest import PASSWORD, client_for, free_port, make_user, run_queued_tasks
+from tests.core.test_accessibility import check
 
 INVITEE = "lee@frontrange.example"
 
@@ -241,6 +242,7 @@ def test_when_the_mail_server_is_down_the_member_gets_the_link_to_pass_on(
     assert "tried again automatically" in page
     [link] = re.findall(r"<code>(http://testserver/me/invitations/[^<]+)</code>", page)
     assert "Send again" in page
+    check(page)  # still labelled and landmarked for a screen reader
     # and the link works for the invitee before any e-mail went out
     invitee = make_user(INVITEE, role=Role.STAFF)
     assert client_for(invitee).post(link.removeprefix("http://testserver"))["Location"] == (
