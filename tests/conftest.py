@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.core.management import call_command
 from django.test import Client
 
 from jewelguard.accounts import services
@@ -154,6 +155,17 @@ def smtp_server(settings) -> Iterator[SmtpSink]:
         yield sink
     finally:
         controller.stop()
+
+
+@pytest.fixture
+def tasks_immediate(settings) -> None:
+    """Run each task as it is queued, in the test itself (django-tasks' ImmediateBackend)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+def run_queued_tasks() -> None:
+    """The task worker, in this process, until the queue holds nothing ready to run."""
+    call_command("task_worker", "--batch", "--no-startup-delay", verbosity=0)
 
 
 @pytest.fixture(scope="session")

@@ -15,3 +15,10 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # With Redis as the cache (CI's second run), keep each run's rate-limit counters apart.
 if "redis" in CACHES["default"]["BACKEND"].lower():  # noqa: F405
     CACHES["default"]["KEY_PREFIX"] = f"test-{os.getpid()}"  # noqa: F405
+
+# On SQLite, the test database is a file rather than memory, so that a real worker process
+# (tests/core/test_worker.py) reaches the same database as the test.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(os.environ["JEWELGUARD_DATA_DIR"], f"test-{os.getpid()}.sqlite3")
+    }

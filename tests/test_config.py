@@ -117,6 +117,23 @@ def test_a_bad_email_port_is_named(production, port, message):
         load(production)
 
 
+def test_the_task_lease_defaults_to_a_minute_and_can_be_set(production):
+    assert load(production).task_lease_seconds == 60
+    production["JEWELGUARD_TASK_LEASE_SECONDS"] = "300"
+    assert load(production).task_lease_seconds == 300
+
+
+@pytest.mark.parametrize(
+    ("lease", "message"),
+    [("soon", "must be a whole number"), ("1", "must be between 2 and 86400")],
+)
+def test_a_bad_task_lease_is_named(production, lease, message):
+    production["JEWELGUARD_TASK_LEASE_SECONDS"] = lease
+
+    with pytest.raises(ConfigError, match=f"JEWELGUARD_TASK_LEASE_SECONDS {message}"):
+        load(production)
+
+
 @pytest.mark.parametrize(
     ("name", "url"),
     [

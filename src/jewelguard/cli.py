@@ -60,8 +60,8 @@ def _serve(host: str, port: int, workers: int) -> None:
 def _worker() -> None:
     from django.core.management import call_command
 
-    # No autoreloader: it would fork a second process that outlives a stopped parent.
-    call_command("db_worker", "--interval", "0.5", "--no-reload")
+    # django-tasks-db's worker, with a heartbeat: a dead worker's tasks are run again.
+    call_command("task_worker", "--interval", "0.5")
 
 
 def _stop_with_parent() -> None:

@@ -49,6 +49,8 @@ class Config:
     # Where contact and media inquiries are e-mailed.
     contact_recipients: list[str]
     media_recipients: list[str]
+    # A task whose worker has not beaten its heartbeat for this long is run again.
+    task_lease_seconds: int = 60
 
 
 def _flag(env: dict[str, str], name: str, default: bool) -> bool:
@@ -177,4 +179,5 @@ def load(env: dict[str, str] | None = None) -> Config:
         site_url=site_url,
         contact_recipients=_list(env, "JEWELGUARD_CONTACT_EMAILS", ["contact@localhost"]),
         media_recipients=_list(env, "JEWELGUARD_MEDIA_EMAILS", ["media@localhost"]),
+        task_lease_seconds=_int(env, "JEWELGUARD_TASK_LEASE_SECONDS", 60, low=2, high=86400),
     )

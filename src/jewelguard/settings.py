@@ -122,6 +122,11 @@ else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A task whose worker's heartbeat is older than this is put back in the queue (at least once).
+JEWELGUARD_TASK_LEASE_SECONDS = CONFIG.task_lease_seconds
+# Seconds to wait before each automatic new try of an e-mail the mail server refused; one
+# try more than there are delays, then the delivery stays failed until someone retries it.
+JEWELGUARD_EMAIL_RETRY_DELAYS = (60, 300, 1800, 7200)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

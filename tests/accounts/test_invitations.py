@@ -2,24 +2,31 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from jewelguard.accounts import services
 from jewelguard.accounts.models import Member, Role, StaffGrant, StaffInvitation, User
+from jewelguard.core.models import EmailDelivery, EmailStatus
 from tests.accounts.conftest import links_in
-from tests.conftest import PASSWORD, client_for, make_user
+from tests.conftest import PASSWORD, client_for, free_port, make_user, run_queued_tasks
+from tests.core.test_accessibility import check
 
 INVITEE = "lee@frontrange.example"
 
 
 @pytest.fixture
-def invitation_url(member_client, store, smtp_server, django_capture_on_commit_callbacks, settings):
-    """The member invites INVITEE to ``store``, with the right to report; the link mailed."""
+def invitation_url(
+    member_client, store, smtp_server, django_capture_on_commit_callbacks, settings, tasks_immediate
+):
+    """The member invites INVITEE to ``store``, with the right to report; the link mailed
+    by the e-mail task (run at once here; tests/core/test_worker.py uses the real worker)."""
     settings.JEWELGUARD_SITE_URL = "http://testserver"
     with django_capture_on_commit_callbacks(execute=True):
         response = member_client.post(
@@ -213,20 +220,88 @@ def test_an_officer_cannot_join_as_staff(member, store, officer):
 
 
 def test_when_the_mail_server_is_down_the_member_gets_the_link_to_pass_on(
-    transactional_db, member_client, store, settings
+    transactional_db, member_client, store, settings, request
 ):
     # given a mail server that refuses connections (nothing listens on its port)
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()
     settings.JEWELGUARD_SITE_URL = "http://testserver"
-    # when the member invites someone (real commits: the mail leaves when the service commits)
+    settings.JEWELGUARD_EMAIL_RETRY_DELAYS = (3600,)
+    # when the member invites someone (real commits: the worker sends the e-mail)
     response = member_client.post(
         "/me/staff/", {"email": INVITEE, "stores": [store.pk], "rights": ["report"]}, follow=True
     )
-    # then the invitation is kept, marked unsent, and the page gives the link to pass on
-    invitation = StaffInvitation.objects.get(email=INVITEE)
-    assert invitation.email_failed_at is not None
-    page = response.content.decode()
-    assert "the e-mail could not be sent" in page
-    assert "http://testserver/me/invitations/" in page
-    assert "e-mail not sent" in page
+    # then, before the worker has run, the page says the e-mail is queued
+    assert "Its e-mail is on its way" in response.content.decode()
+    assert "e-mail queued" in response.content.decode()
+    # when the worker tries to send it
+    run_queued_tasks()
+    # then the page says it was not sent, why, and gives the link to pass on and a retry
+    page = member_client.get("/me/staff/").content.decode()
+    assert "e-mail not sent: Connection refused" in page
+    assert "tried again automatically" in page
+    [link] = re.findall(r"<code>(http://testserver/me/invitations/[^<]+)</code>", page)
+    assert "Send again" in page
+    check(page)  # still labelled and landmarked for a screen reader
+    # and the link works for the invitee before any e-mail went out
+    invitee = make_user(INVITEE, role=Role.STAFF)
+    assert client_for(invitee).post(link.removeprefix("http://testserver"))["Location"] == (
+        "/me/stores/"
+    )
+
+
+def test_member_sends_a_failed_invitation_again_once_the_mail_server_is_back(
+    transactional_db, member_client, store, settings, request
+):
+    # given an invitation whose e-mail failed (mail server down)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()
+    settings.JEWELGUARD_SITE_URL = "http://testserver"
+    settings.JEWELGUARD_EMAIL_RETRY_DELAYS = (3600,)
+    member_client.post("/me/staff/", {"email": INVITEE, "stores": [store.pk], "rights": ["report"]})
+    run_queued_tasks()
+    invitation = StaffInvitation.objects.get()
+    failed_page = member_client.get("/me/staff/").content.decode()
+    [passed_on] = re.findall(r"<code>(http://testserver/[^<]+)</code>", failed_page)
+    # when the mail server is back and the member presses "Send again"
+    smtp_server = request.getfixturevalue("smtp_server")
+    resend = member_client.post(f"/me/staff/invitations/{invitation.pk}/resend/", follow=True)
+    assert "queued again" in resend.content.decode()
+    run_queued_tasks()
+    # then it arrives once, with the same link the member could pass on, and the page says so
+    [body] = smtp_server.bodies_to(INVITEE)
+    assert passed_on in body
+    page = member_client.get("/me/staff/").content.decode()
+    assert "e-mail sent" in page
+    assert "e-mail not sent" not in page and "<code>" not in page
+    # and the automatic try still waiting in the queue sends nothing more when its time comes
+    DBTaskResult.objects.filter(status="READY").update(run_after=timezone.now())
+    run_queued_tasks()
+    assert len(smtp_server.messages) == 1
+    # and a sent e-mail cannot be "sent again"
+    again = member_client.post(f"/me/staff/invitations/{invitation.pk}/resend/", follow=True)
+    assert "Only an e-mail that was not sent can be sent again." in again.content.decode()
+
+
+def test_a_member_cannot_see_or_retry_another_members_invitation_email(
+    transactional_db, member_client, store, other_member, settings
+):
+    # given the member's invitation whose e-mail failed
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()
+    settings.JEWELGUARD_EMAIL_RETRY_DELAYS = ()
+    member_client.post("/me/staff/", {"email": INVITEE, "stores": [store.pk], "rights": ["report"]})
+    run_queued_tasks()
+    invitation = StaffInvitation.objects.get()
+    delivery = EmailDelivery.objects.get()
+    assert delivery.status == EmailStatus.FAILED
+    # when another member opens their staff page and tries to retry it
+    other = client_for(other_member.owner)
+    page = other.get("/me/staff/").content.decode()
+    response = other.post(f"/me/staff/invitations/{invitation.pk}/resend/")
+    # then they see nothing of it, and the retry is refused without touching it
+    assert INVITEE not in page and "e-mail not sent" not in page
+    assert response.status_code == 404
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == (EmailStatus.FAILED, 1)
+    assert DBTaskResult.objects.filter(status="READY").count() == 0

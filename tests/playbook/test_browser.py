@@ -6,6 +6,7 @@ import pytest
 from pypdf import PdfReader
 
 from jewelguard.playbook.models import Inquiry
+from tests.conftest import run_queued_tasks
 
 
 @pytest.mark.browser
@@ -46,4 +47,5 @@ def test_visitor_reads_a_scenario_downloads_its_card_and_writes_in(
     page.wait_for_url(f"{live_server.url}/playbook/contact/sent/")
     assert page.get_by_role("heading", level=1).inner_text() == "Thank you, Ana Morales"
     assert Inquiry.objects.get().subject == "Cards for our staff room"
+    run_queued_tasks()  # the worker sends the e-mail
     assert len(smtp_server.bodies_to("desk@association.example")) == 1

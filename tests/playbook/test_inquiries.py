@@ -8,9 +8,10 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from jewelguard.core.models import EmailDelivery, EmailStatus
 from jewelguard.playbook.models import Inquiry, InquiryKind, InquiryStatus
 from jewelguard.playbook.services import INQUIRY_RATE_LIMIT
-from tests.conftest import client_for
+from tests.conftest import client_for, free_port, run_queued_tasks
 
 CONTACT = {
     "name": "Ana Morales",
@@ -36,7 +37,7 @@ def from_address(address: str) -> Client:
 
 
 def test_contact_inquiry_is_stored_and_emailed_after_commit(
-    db, smtp_server, settings, django_capture_on_commit_callbacks
+    db, smtp_server, settings, django_capture_on_commit_callbacks, tasks_immediate
 ):
     # given the association's contact recipients
     settings.JEWELGUARD_CONTACT_RECIPIENTS = ["desk@association.example"]
@@ -59,10 +60,44 @@ def test_contact_inquiry_is_stored_and_emailed_after_commit(
     assert "Staff cards for our second store" in message["Subject"]
     confirmation = client.get(response["Location"])
     assert "Thank you, Ana Morales" in confirmation.content.decode()
+    # and the delivery log says it was sent, about this inquiry
+    delivery = EmailDelivery.objects.get()
+    assert (delivery.status, delivery.purpose, delivery.concerning) == (
+        EmailStatus.SENT,
+        "inquiry",
+        inquiry,
+    )
+
+
+def test_inquiry_is_kept_and_its_email_logged_failed_when_the_mail_server_is_down(
+    transactional_db, settings
+):
+    # given a mail server that refuses connections, and two contact recipients
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()
+    settings.JEWELGUARD_CONTACT_RECIPIENTS = [
+        "desk@association.example",
+        "chair@association.example",
+    ]
+    settings.JEWELGUARD_EMAIL_RETRY_DELAYS = (3600,)
+    # when someone sends the contact form and the worker tries the e-mails
+    response = from_address("198.51.100.17").post("/playbook/contact/", CONTACT)
+    assert response.status_code == 302
+    run_queued_tasks()
+    # then the inquiry is kept, and each e-mail is logged failed with the reason, to be retried
+    assert Inquiry.objects.count() == 1
+    deliveries = list(EmailDelivery.objects.order_by("recipient"))
+    assert [d.recipient for d in deliveries] == [
+        "chair@association.example",
+        "desk@association.example",
+    ]
+    for delivery in deliveries:
+        assert (delivery.status, delivery.last_error) == (EmailStatus.FAILED, "Connection refused")
+        assert delivery.next_attempt_at is not None
 
 
 def test_media_inquiry_goes_to_the_media_desk(
-    db, smtp_server, settings, django_capture_on_commit_callbacks
+    db, smtp_server, settings, django_capture_on_commit_callbacks, tasks_immediate
 ):
     settings.JEWELGUARD_CONTACT_RECIPIENTS = ["desk@association.example"]
     settings.JEWELGUARD_MEDIA_RECIPIENTS = ["press@association.example"]
@@ -88,7 +123,7 @@ def test_media_form_needs_the_outlet(db):
 
 
 def test_filled_honeypot_pretends_success_and_stores_nothing(
-    db, smtp_server, django_capture_on_commit_callbacks
+    db, smtp_server, django_capture_on_commit_callbacks, tasks_immediate
 ):
     # given a robot that fills every field, the hidden one too
     client = from_address("203.0.113.5")

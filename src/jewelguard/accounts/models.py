@@ -283,8 +283,10 @@ class StaffInvitation(models.Model):
     accepted_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    # Set when the mail server refused the invitation; the member then passes the link on.
-    email_failed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The link's token is this nonce, signed with the secret key (see
+    # services.staff_invitation_token): the worker and the member's page can make the link
+    # again, while the database and the task queue never hold a working token.
+    link_nonce = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("staff invitation")

@@ -5,17 +5,15 @@ from __future__ import annotations
 import dataclasses
 import logging
 import secrets
-import smtplib
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
-from functools import partial
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
+from django.core.signing import Signer
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -41,8 +39,13 @@ from jewelguard.accounts.models import (
 )
 from jewelguard.accounts.permissions import ANALYST_VIEWABLE_MODELS, ANALYSTS_GROUP
 from jewelguard.core.errors import ServiceError
+from jewelguard.core.mail import email_delivery_retry, email_send_on_commit
+from jewelguard.core.models import EmailDelivery
+from jewelguard.core.selectors import email_deliveries_latest
 
 logger = logging.getLogger(__name__)
+
+INVITATION_SIGNER_SALT = "jewelguard.accounts.staff-invitation"
 
 INVITATION_LIFETIME = timedelta(days=14)
 # A year of special days, leap day included.
@@ -138,7 +141,9 @@ def analysts_group_ensure() -> Group:
         *Permission.objects.filter(
             content_type__app_label="accounts",
             codename__in=[f"view_{name}" for name in ANALYST_VIEWABLE_MODELS],
-        )
+        ),
+        # The e-mail delivery log, read-only like the rest.
+        *Permission.objects.filter(content_type__app_label="core", codename="view_emaildelivery"),
     )
     return group
 
@@ -402,35 +407,47 @@ def store_delete(*, store: Store) -> None:
     store.delete()
 
 
-def staff_invitation_url(*, token: str) -> str:
+def staff_invitation_token(*, invitation: StaffInvitation) -> str:
+    """The invitation's link token: its nonce signed with the secret key, made on demand."""
+    # "." rather than ":" between nonce and signature: it needs no escaping in a URL.
+    return Signer(salt=INVITATION_SIGNER_SALT, sep=".").sign(invitation.link_nonce)
+
+
+def staff_invitation_url(*, invitation: StaffInvitation) -> str:
+    token = staff_invitation_token(invitation=invitation)
     return str(settings.JEWELGUARD_SITE_URL) + reverse("accounts:invitation_accept", args=[token])
 
 
-def _send_invitation(*, invitation_id: int, token: str) -> None:
-    invitation = StaffInvitation.objects.select_related("member").get(pk=invitation_id)
-    try:
-        send_mail(
-            subject=_("%(member)s invites you to JewelGuard") % {"member": invitation.member.name},
-            message=render_to_string(
-                "accounts/email/invitation.txt",
-                {"invitation": invitation, "url": staff_invitation_url(token=token)},
-            ),
-            from_email=None,
-            recipient_list=[invitation.email],
-        )
-    except (smtplib.SMTPException, OSError) as error:
-        # The invitation stands; the member is shown its link to pass on. No address logged.
-        logger.warning(
-            "staff invitation %s: e-mail not sent (%s)", invitation_id, type(error).__name__
-        )
-        StaffInvitation.objects.filter(pk=invitation_id).update(email_failed_at=timezone.now())
+def staff_invitation_email_body(*, delivery: EmailDelivery) -> str:
+    """The invitation e-mail's text, made by the worker at send time (core.mail renderer)."""
+    invitation = StaffInvitation.objects.select_related("member").get(
+        pk=delivery.concerning_id or 0
+    )
+    return render_to_string(
+        "accounts/email/invitation.txt",
+        {"invitation": invitation, "url": staff_invitation_url(invitation=invitation)},
+    )
+
+
+def _invitation_email_queue(invitation: StaffInvitation) -> None:
+    email_send_on_commit(
+        purpose="staff_invitation",
+        recipient=invitation.email,
+        subject=_("%(member)s invites you to JewelGuard") % {"member": invitation.member.name},
+        body_renderer="jewelguard.accounts.services.staff_invitation_email_body",
+        concerning=invitation,
+    )
 
 
 @transaction.atomic
 def staff_invite(
     *, member: Member, email: str, grants: dict[int, list[str]]
 ) -> tuple[StaffInvitation, str]:
-    """Invite someone as staff of some of the member's stores; the e-mail leaves on commit."""
+    """Invite someone as staff of some of the member's stores; the e-mail leaves on commit.
+
+    Returns the invitation and its link token (also made again on demand, see
+    ``staff_invitation_token``); the worker sends the e-mail and logs how it went.
+    """
     if not grants:
         raise ValidationError({"stores": _("Choose at least one store.")})
     if email.strip().lower() == member.owner.email:
@@ -442,18 +459,30 @@ def staff_invite(
         unknown = set(rights) - set(StaffRight.values)
         if unknown:
             raise ValidationError({"rights": _("Unknown right: %(r)s") % {"r": sorted(unknown)[0]}})
-    token = secrets.token_urlsafe(32)
     invitation = StaffInvitation(
         member=member,
         email=email.strip().lower(),
         grants={str(k): sorted(set(v) | {StaffRight.VIEW.value}) for k, v in grants.items()},
-        token_hash=ApiToken.hash(token),
+        link_nonce=secrets.token_urlsafe(24),
         expires_at=timezone.now() + INVITATION_LIFETIME,
     )
+    token = staff_invitation_token(invitation=invitation)
+    invitation.token_hash = ApiToken.hash(token)
     invitation.full_clean()
     invitation.save()
-    transaction.on_commit(partial(_send_invitation, invitation_id=invitation.pk, token=token))
+    _invitation_email_queue(invitation)
     return invitation, token
+
+
+@transaction.atomic
+def staff_invitation_resend(*, invitation: StaffInvitation) -> EmailDelivery:
+    """Send an invitation whose e-mail failed again, now. Refused once accepted or expired."""
+    if invitation.accepted_at is not None or invitation.expires_at < timezone.now():
+        raise ValidationError({"invitation": _("This invitation is no longer waiting.")})
+    delivery = email_deliveries_latest(objects=[invitation]).get(invitation.pk)
+    if delivery is None:
+        raise ValidationError({"invitation": _("This invitation has no e-mail to send again.")})
+    return email_delivery_retry(delivery=delivery)
 
 
 @transaction.atomic

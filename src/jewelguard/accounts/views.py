@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jewelguard.accounts import selectors, services
 from jewelguard.accounts.forms import ApiTokenForm, StaffInviteForm, StoreForm
-from jewelguard.accounts.models import ApiToken, StaffGrant, Store, User
+from jewelguard.accounts.models import ApiToken, StaffGrant, StaffInvitation, Store, User
 from jewelguard.accounts.permissions import StoreAction, member_of, store_allows, stores_visible_to
+from jewelguard.core.models import EmailDelivery, EmailStatus
+from jewelguard.core.selectors import email_deliveries_latest
 
 
 def _user(request: HttpRequest) -> User:
@@ -114,7 +120,7 @@ def staff(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         rights = form.cleaned_data["rights"]
         try:
-            invitation, token = services.staff_invite(
+            services.staff_invite(
                 member=member,
                 email=form.cleaned_data["email"],
                 grants={store.pk: rights for store in form.cleaned_data["stores"]},
@@ -122,25 +128,56 @@ def staff(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_service_errors(error)
         else:
-            invitation.refresh_from_db(fields=["email_failed_at"])
-            if invitation.email_failed_at is None:
-                messages.success(request, _("Invitation sent."))
-            else:
-                messages.warning(
-                    request,
-                    _(
-                        "The invitation is saved, but the e-mail could not be sent. "
-                        "Give them this link yourself: %(url)s"
-                    )
-                    % {"url": services.staff_invitation_url(token=token)},
-                )
+            messages.success(
+                request, _("Invitation saved. Its e-mail is on its way: see below how it went.")
+            )
             return redirect("accounts:staff")
     grants = StaffGrant.objects.filter(store__member=member).select_related("user", "store")
+    invitations = list(member.invitations.all()[:50])
+    deliveries = email_deliveries_latest(objects=invitations)
+    rows = [_invitation_row(i, deliveries.get(i.pk), timezone.now()) for i in invitations]
     return render(
-        request,
-        "accounts/staff.html",
-        {"form": form, "grants": grants, "invitations": member.invitations.all()[:50]},
+        request, "accounts/staff.html", {"form": form, "grants": grants, "invitations": rows}
     )
+
+
+@dataclass(frozen=True)
+class StaffInvitationRow:
+    """An invitation on the staff page, with its e-mail's state from the delivery log."""
+
+    invitation: StaffInvitation
+    delivery: EmailDelivery | None
+    waiting: bool
+    # A link to pass on by hand, while the e-mail has failed.
+    url: str
+
+
+def _invitation_row(
+    invitation: StaffInvitation, delivery: EmailDelivery | None, now: datetime
+) -> StaffInvitationRow:
+    waiting = invitation.accepted_at is None and invitation.expires_at >= now
+    failed = delivery is not None and delivery.status == EmailStatus.FAILED
+    url = ""
+    if waiting and failed and invitation.link_nonce:
+        url = services.staff_invitation_url(invitation=invitation)
+    return StaffInvitationRow(invitation=invitation, delivery=delivery, waiting=waiting, url=url)
+
+
+@login_required
+@require_POST
+def staff_invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
+    """The member sends an invitation whose e-mail failed again; only its own invitations."""
+    member = member_of(user=request.user)
+    invitation = get_object_or_404(StaffInvitation, pk=pk, member=member) if member else None
+    if invitation is None:
+        raise Http404
+    try:
+        services.staff_invitation_resend(invitation=invitation)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The invitation e-mail is queued again."))
+    return redirect("accounts:staff")
 
 
 @login_required

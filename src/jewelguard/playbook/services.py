@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import logging
 from datetime import date
-from functools import partial
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.mail import EmailMessage
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.crypto import salted_hmac
 
+from jewelguard.core.mail import MAX_SUBJECT_LENGTH, email_send_on_commit
 from jewelguard.playbook.models import Inquiry, InquiryKind, InquiryStatus
 
 logger = logging.getLogger(__name__)
@@ -76,15 +76,17 @@ def inquiry_submit(
     inquiry.full_clean()
     with transaction.atomic():
         inquiry.save()
-        transaction.on_commit(partial(inquiry_notify, inquiry_id=inquiry.pk))
+        inquiry_notify(inquiry=inquiry)
     logger.info("playbook inquiry %s (%s) received", inquiry.pk, inquiry.kind)
     return inquiry
 
 
-def inquiry_notify(*, inquiry_id: int) -> None:
-    """E-mail an inquiry to the recipients for its kind. A failure is logged, not raised:
-    the inquiry is stored and listed in the admin either way."""
-    inquiry = Inquiry.objects.get(pk=inquiry_id)
+def inquiry_notify(*, inquiry: Inquiry) -> None:
+    """Queue the inquiry's e-mail to each recipient for its kind, sent after commit.
+
+    The worker sends them; a mail server that is down leaves them failed in the delivery
+    log, tried again later, and the inquiry is listed in the admin either way.
+    """
     if inquiry.kind == InquiryKind.MEDIA:
         recipients = list(settings.JEWELGUARD_MEDIA_RECIPIENTS)
     else:
@@ -94,18 +96,29 @@ def inquiry_notify(*, inquiry_id: int) -> None:
         return
     # The association works in the site's default language.
     with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string("playbook/email/inquiry_subject.txt", {"inquiry": inquiry})
+        subject_line = render_to_string("playbook/email/inquiry_subject.txt", {"inquiry": inquiry})
         body = render_to_string("playbook/email/inquiry.txt", {"inquiry": inquiry})
-    message = EmailMessage(
-        subject=" ".join(subject.split()),
-        body=body,
-        to=recipients,
-        reply_to=[inquiry.email],
-    )
-    try:
-        message.send()
-    except Exception as exc:  # any transport failure: the inquiry stays stored
-        logger.warning("playbook inquiry %s: e-mail not sent (%s)", inquiry.pk, type(exc).__name__)
+    subject = " ".join(subject_line.split())
+    if len(subject) > MAX_SUBJECT_LENGTH:
+        subject = subject[: MAX_SUBJECT_LENGTH - 1] + "…"
+    for recipient in recipients:
+        try:
+            email_send_on_commit(
+                purpose="inquiry",
+                recipient=recipient,
+                subject=subject,
+                body=body,
+                reply_to=inquiry.email,
+                language=settings.LANGUAGE_CODE,
+                concerning=inquiry,
+            )
+        except ValidationError as error:
+            # A misconfigured recipient must not lose the sender's inquiry; no address logged.
+            logger.warning(
+                "playbook inquiry %s: e-mail not queued (%s)",
+                inquiry.pk,
+                sorted(error.message_dict),
+            )
 
 
 def inquiry_mark_answered(*, inquiry: Inquiry) -> Inquiry:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jewelguard.accounts.models import Member, Store, User
+from jewelguard.core.tasks import enqueue_on_commit
 from jewelguard.pledge.deterrents import DETERRENT_IDS, deterrents_in_order
 from jewelguard.pledge.languages import language_or_default, supported_languages
 from jewelguard.pledge.models import Pledge, StoreSignage
@@ -24,9 +25,7 @@ MAX_REASON_LENGTH = 500
 def _prepare_toolkits(*, stores: Sequence[Store], language: str) -> None:
     """After commit, have the worker make the toolkits so they are ready when asked for."""
     for store in stores:
-        transaction.on_commit(
-            partial(toolkit_prepare.enqueue, store_id=store.pk, language=language)
-        )
+        enqueue_on_commit(toolkit_prepare, store_id=store.pk, language=language)
 
 
 @transaction.atomic

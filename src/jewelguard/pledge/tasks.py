@@ -11,7 +11,11 @@ from jewelguard.pledge.toolkit.build import toolkit_build
 
 @task()
 def toolkit_prepare(*, store_id: int, language: str) -> None:
-    """Build the store's toolkit, so the toolkit page opens at once; a no-op if unpledged."""
+    """Build the store's toolkit, so the toolkit page opens at once; a no-op if unpledged.
+
+    Idempotent (tasks may run twice): a rerun finds the toolkit built, or builds it again
+    into a fresh staging folder, removing what a killed build left behind.
+    """
     store = Store.objects.select_related("member").filter(pk=store_id).first()
     if store is None:
         return

@@ -4,13 +4,19 @@ Files live under ``MEDIA_ROOT/pledge/toolkit/<store id>/<language>/<key>/``, whe
 hashes everything the files show (see ``ToolkitSpec.key``). A folder is complete once its
 ``manifest.json`` exists: it is built beside its final place and renamed in one step, so a
 reader never sees half a toolkit, and two processes building at once both end up correct.
+A staging folder is named for the machine and process building it; one whose process is
+gone (a worker killed mid-build) is removed before the next build of that store.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import re
 import shutil
+import socket
 import tempfile
+import time
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -29,6 +35,10 @@ from jewelguard.pledge.toolkit.spec import ToolkitSpec
 
 MANIFEST = "manifest.json"
 ZIP_NAME = "toolkit.zip"
+# ".<key>-build-<host>-<pid>-<random>": who is building it, to tell a dead build from a live one.
+STAGING = re.compile(r"^\.[^.]+-build-(?P<host>[A-Za-z0-9_.]+)-(?P<pid>\d+)-[a-z0-9_]+$")
+# A staging folder of another machine (shared storage) is removed once it is this old.
+FOREIGN_STAGING_MAX_AGE_S = 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -159,14 +169,56 @@ def toolkit_ready(spec: ToolkitSpec) -> Path | None:
     return folder if (folder / MANIFEST).is_file() else None
 
 
+def _host() -> str:
+    return re.sub(r"[^A-Za-z0-9_.]", "_", socket.gethostname())[:32] or "host"
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _staging_dead(path: Path) -> bool:
+    match = STAGING.match(path.name)
+    if match is not None and match["host"] == _host():
+        return not _process_alive(int(match["pid"]))
+    # Another machine's build, or an unnamed one from before: only once it is surely over.
+    try:
+        return time.time() - path.stat().st_mtime > FOREIGN_STAGING_MAX_AGE_S
+    except FileNotFoundError:
+        return False
+
+
+def toolkit_staging_clean(*, store_id: int) -> int:
+    """Remove the staging folders of dead builds of a store's toolkits; return how many."""
+    removed = 0
+    for staging in (toolkit_root() / str(store_id)).glob("*/.*"):
+        if staging.is_dir() and _staging_dead(staging):
+            shutil.rmtree(staging, ignore_errors=True)
+            removed += 1
+    return removed
+
+
 def toolkit_build(spec: ToolkitSpec) -> Path:
-    """The folder holding this toolkit, made now if it is not on disk yet."""
+    """The folder holding this toolkit, made now if it is not on disk yet.
+
+    Idempotent: a second run, or one after a build was killed, leaves one folder per store
+    and language and no staging folder of a dead build.
+    """
+    toolkit_staging_clean(store_id=spec.store_id)
     ready = toolkit_ready(spec)
     if ready is not None:
         return ready
     folder = toolkit_folder(spec)
     folder.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
+    staging = Path(
+        tempfile.mkdtemp(prefix=f".{folder.name}-build-{_host()}-{os.getpid()}-", dir=folder.parent)
+    )
     try:
         files = toolkit_render(spec)
         for name, data in files.items():
