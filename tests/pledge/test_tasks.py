@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from django.conf import settings
+import pytest
 from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
@@ -10,12 +10,18 @@ from jewelguard.pledge import services
 from jewelguard.pledge.texts import current_pledge_version
 
 
-def toolkit_files(store_id: int) -> list[Path]:
-    folder = Path(settings.MEDIA_ROOT) / "pledge" / "toolkit" / str(store_id)
-    return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
+@pytest.fixture
+def toolkit_files(documents_dir):
+    def files(store_id: int) -> list[Path]:
+        folder = documents_dir / "pledge" / "toolkit" / str(store_id)
+        return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
+
+    return files
 
 
-def test_pledging_queues_the_toolkit_and_the_worker_makes_it(transactional_db, member, store):
+def test_pledging_queues_the_toolkit_and_the_worker_makes_it(
+    transactional_db, member, store, toolkit_files
+):
     # given a member with a store and no toolkit yet (real commits: the worker, like the real
     # one, opens and closes its own database connections)
     assert toolkit_files(store.pk) == []
@@ -28,7 +34,7 @@ def test_pledging_queues_the_toolkit_and_the_worker_makes_it(transactional_db, m
     assert toolkit_files(store.pk) == []
     # when the worker runs the queue
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
-    # then the job succeeded and the store's badge and signs are on disk
+    # then the job succeeded and the store's badge and signs are in the documents storage
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
     names = {p.name for p in toolkit_files(store.pk)}
     assert {"badge-512.png", "signage-letter.pdf", "staff-briefing-a4.pdf"} <= names
