@@ -12,6 +12,7 @@ import pytest
 from django.utils import translation
 from PIL import Image
 
+from jewelguard.core.documents import PAPERS
 from jewelguard.pledge import selectors, services
 from jewelguard.pledge.deterrents import DETERRENTS
 from jewelguard.pledge.toolkit.build import (
@@ -21,6 +22,7 @@ from jewelguard.pledge.toolkit.build import (
     toolkit_ready,
     toolkit_render,
 )
+from jewelguard.pledge.toolkit.documents import signage_document
 from jewelguard.pledge.toolkit.spec import ToolkitSpec
 from tests.conftest import make_store
 from tests.pledge.conftest import decode_qr, pdf_sizes, pdf_text, take_pledge
@@ -144,6 +146,45 @@ def test_signs_without_statements_claim_nothing():
     assert "Security is our top priority." in text
     for sign in signs("en").values():
         assert sign not in text
+
+
+def largest_empty_band(page, *, left_of: float = 0.0) -> float:
+    """The tallest horizontal band of a laid-out page with no text or image in it, as a share
+    of the page height (only content right of ``left_of``, a share of the page width)."""
+    spans = []
+
+    def walk(box):
+        kind = type(box).__name__
+        if kind in {"TextBox", "InlineReplacedBox", "BlockReplacedBox"} and (
+            box.position_x >= left_of * page.width
+        ):
+            spans.append((box.position_y, box.position_y + box.margin_height()))
+        for child in getattr(box, "children", None) or ():
+            walk(child)
+
+    walk(page._page_box)
+    reached, largest = 0.0, 0.0
+    for top, bottom in sorted(spans):
+        largest = max(largest, top - reached)
+        reached = max(reached, bottom)
+    return max(largest, page.height - reached) / page.height
+
+
+@pytest.mark.parametrize("paper", PAPERS, ids=lambda p: p.id)
+@pytest.mark.parametrize("name", ["Front Range Jewelers", LONGEST])
+def test_signs_made_right_after_pledging_have_no_large_empty_middle(paper, name):
+    # given a store that has just pledged and confirmed no statement yet
+    bare = spec(name, statements=())
+    with translation.override("en"):
+        document = signage_document(bare, paper)
+    door, window = document.pages
+    # then the emblem and the pledge fill the door sign: no band of it is left empty
+    # (without them, the lower third of the door sign was blank)
+    assert largest_empty_band(door) < 0.15
+    # and the window sign's message column is filled too
+    assert largest_empty_band(window, left_of=0.4) < 0.2
+    # and each sign is still one page
+    assert len(document.pages) == 2
 
 
 def test_a_120_character_name_is_printed_whole():
