@@ -55,9 +55,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     _setup()
-    from django.core.cache import cache
     from django.test import Client
 
+    from jewelguard.core.documents import documents_delete
     from jewelguard.playbook.content import SCENARIO_IDS
 
     client = Client(HTTP_HOST="127.0.0.1")
@@ -76,7 +76,7 @@ def main() -> None:
     cached: list[float] = []
     page_times: dict[str, list[float]] = {url: [] for url in pages}
     for _ in range(args.runs):
-        cache.clear()
+        documents_delete(prefix="playbook/staff-cards")
         cold.extend(_timed_ms(client.get, url) for url in cards)
         cached.extend(_timed_ms(client.get, url) for url in cards)
         for url in pages:

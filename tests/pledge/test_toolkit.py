@@ -11,6 +11,7 @@ import zipfile
 import pytest
 from django.utils import translation
 from PIL import Image
+from pypdf import PdfReader
 
 from jewelguard.core.documents import PAPERS
 from jewelguard.pledge import selectors, services
@@ -311,6 +312,19 @@ def test_unzipped_files_are_readable_by_everyone_not_only_their_owner(english, t
         path = tmp_path / info.filename
         os.chmod(path, info.external_attr >> 16 & 0o777)  # what unzip applies
         assert stat.S_IMODE(path.stat().st_mode) == 0o644
+
+
+@pytest.mark.parametrize("toolkit", ["english", "french"])
+def test_every_document_is_set_in_the_shipped_inter_only(request, toolkit):
+    # whatever fonts the machine has, the PDFs embed Inter and nothing else
+    files = request.getfixturevalue(toolkit)
+    for name in files:
+        if name.endswith(".pdf"):
+            fonts = set()
+            for page in PdfReader(io.BytesIO(files[name])).pages:
+                for font in page["/Resources"].get("/Font", {}).values():
+                    fonts.add(str(font.get_object()["/BaseFont"]))
+            assert fonts and all("Inter" in font for font in fonts), (name, fonts)
 
 
 def test_the_images_are_set_in_the_shipped_inter():
