@@ -108,7 +108,15 @@ def test_repeat_download_comes_from_the_documents_storage(client, db, documents_
     assert second == b"%PDF-cached"
     assert name != cards.card_name(scenario_id="safe_burglary", language="fr", paper="letter")
     assert name != cards.card_name(scenario_id="safe_burglary", language="en", paper="a4")
-    assert cards.card_version() in cards.card_version() and len(list(stored.parent.iterdir())) == 1
+    assert len(list(stored.parent.iterdir())) == 1
+
+
+def test_a_change_to_the_cards_design_makes_new_cards(db, monkeypatch):
+    # the stored card is named by its design too: a new stylesheet or template is never
+    # answered with a card made by the old one
+    before = cards.card_name(scenario_id="fraud", language="en", paper="letter")
+    monkeypatch.setattr(cards, "card_version", lambda: "another-design")
+    assert cards.card_name(scenario_id="fraud", language="en", paper="letter") != before
 
 
 def test_the_card_is_set_in_the_shipped_inter_whatever_the_machine_has(db):
