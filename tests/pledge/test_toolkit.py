@@ -7,6 +7,7 @@ import io
 import os
 import stat
 import zipfile
+from xml.etree import ElementTree
 
 import pytest
 from django.utils import translation
@@ -112,6 +113,20 @@ def test_the_svg_badge_names_the_store_and_embeds_its_font(english):
     assert "Lévesque &amp; Fils" in svg
     assert "PARTNER FOR" in svg
     assert "@font-face" in svg and "font/otf" in svg
+
+
+def test_a_hostile_store_name_is_only_ever_text():
+    # given a store name made to break out of the SVG markup
+    hostile = "</text><script>alert(1)</script><text> & \"quoted\" 'name'"
+    files = toolkit_render(spec(hostile, statements=()))
+    # then the SVG badge is well-formed, has no script, and shows the name as text
+    root = ElementTree.fromstring(files["badge.svg"])  # noqa: S314 (our own output)
+    assert not [e for e in root.iter() if e.tag.endswith("script")]
+    shown = " ".join("".join(e.itertext()) for e in root.iter() if e.tag.endswith("text"))
+    assert "<script>alert(1)</script>" in shown
+    # and every image is still made, with its QR code
+    assert decode_qr(files["badge-512.png"]) == VERIFY
+    assert hostile in pdf_text(files["signage-letter.pdf"])
 
 
 @pytest.mark.parametrize(
