@@ -180,7 +180,7 @@ def test_before_the_worker_is_done_the_page_says_so_and_refreshes_itself(
 ):
     # given a member who just pledged, whose toolkit the worker has not made yet
     take_pledge(member)
-    cache.clear()  # as if the build queued by the pledge had been lost
+    cache.clear()  # as if the build queued by the pledge had been lost (or never committed)
     client = client_for(member.owner)
     # when they open the toolkit page
     with django_capture_on_commit_callbacks(execute=True):

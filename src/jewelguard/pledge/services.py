@@ -31,16 +31,22 @@ def _toolkit_queued_key(*, store_id: int, language: str) -> str:
     return f"pledge:toolkit-queued:{store_id}:{language}"
 
 
+def _toolkit_enqueue(*, store_id: int, language: str, unless_queued: bool) -> None:
+    """Queue the toolkit build (after commit), noting it so requests do not queue it again."""
+    key = _toolkit_queued_key(store_id=store_id, language=language)
+    if unless_queued:
+        if not cache.add(key, 1, timeout=TOOLKIT_QUEUED_SECONDS):
+            return
+    else:
+        cache.set(key, 1, timeout=TOOLKIT_QUEUED_SECONDS)
+    toolkit_prepare.enqueue(store_id=store_id, language=language)
+
+
 def _prepare_toolkits(*, stores: Sequence[Store], language: str) -> None:
     """After commit, have the worker make the toolkits so they are ready when asked for."""
     for store in stores:
-        cache.set(
-            _toolkit_queued_key(store_id=store.pk, language=language),
-            1,
-            timeout=TOOLKIT_QUEUED_SECONDS,
-        )
         transaction.on_commit(
-            partial(toolkit_prepare.enqueue, store_id=store.pk, language=language)
+            partial(_toolkit_enqueue, store_id=store.pk, language=language, unless_queued=False)
         )
 
 
@@ -52,11 +58,11 @@ def toolkit_request(*, spec: ToolkitSpec) -> bool:
     """
     if toolkit_ready(spec) is not None:
         return True
-    key = _toolkit_queued_key(store_id=spec.store_id, language=spec.language)
-    if cache.add(key, 1, timeout=TOOLKIT_QUEUED_SECONDS):
-        transaction.on_commit(
-            partial(toolkit_prepare.enqueue, store_id=spec.store_id, language=spec.language)
+    transaction.on_commit(
+        partial(
+            _toolkit_enqueue, store_id=spec.store_id, language=spec.language, unless_queued=True
         )
+    )
     return False
 
 
