@@ -189,6 +189,8 @@ def test_before_the_worker_is_done_the_page_says_so_and_refreshes_itself(
     # then it says the toolkit is being made, refreshes by itself, and built nothing
     assert page.status_code == 200
     assert "Your toolkit is being made" in html
+    # and, while it is made, asks what is true of the store, for the signs
+    assert "Tell us what is true of this store" in html and 'name="statements"' in html
     assert '<meta http-equiv="refresh" content="3">' in html
     assert file_url(store, "badge-512.png") not in html
     assert not (documents_dir_of() / "pledge" / "toolkit").exists()
