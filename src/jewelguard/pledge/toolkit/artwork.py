@@ -15,6 +15,7 @@ import io
 import math
 from dataclasses import dataclass, field
 from functools import cache
+from xml.sax.saxutils import escape
 
 import segno
 from django.template.loader import render_to_string
@@ -122,8 +123,6 @@ def _n(value: float) -> str:
 def text_markup(texts: tuple[TextPiece, ...]) -> SafeString:
     """``<text>`` elements for the measured lines: at the measured pen positions, and held to
     the measured width, so the rasteriser puts the ink where ``fit_text`` found room."""
-    from xml.sax.saxutils import escape
-
     parts = []
     for piece in texts:
         block = piece.block

@@ -9,6 +9,7 @@ box. Call these inside ``translation.override(spec.language)``.
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -81,7 +82,7 @@ def qr_uri(url: str) -> str:
 
 def _renderer(
     template: str, context: dict[str, Any], sizes: dict[str, float]
-) -> Any:  # Callable[[float], Document]
+) -> Callable[[float], Document]:
     """A function laying the template out with its ``sizes`` (points) times a scale."""
     fonts = FontConfiguration()
     base = {**context, "brand": brand.brand_context()}
@@ -134,9 +135,7 @@ def signage_context(spec: ToolkitSpec, paper: Paper) -> tuple[dict[str, Any], di
 def signage_document(spec: ToolkitSpec, paper: Paper, *, scale: float = 1.0) -> Document:
     """The signs laid out (not yet a PDF), e.g. to measure where their content lands."""
     context, sizes = signage_context(spec, paper)
-    render: Any = _renderer("pledge/toolkit/signage.html", context, sizes)
-    document: Document = render(scale)
-    return document
+    return _renderer("pledge/toolkit/signage.html", context, sizes)(scale)
 
 
 def signage_pdf(spec: ToolkitSpec, paper: Paper) -> bytes:
