@@ -1,12 +1,12 @@
-"""Benchmark: the crime playbook's staff card PDF, rendered cold and served from the cache.
+"""Benchmark: the crime playbook's staff card PDF, rendered cold and served from storage.
 
 What it does, in process (no HTTP server; WeasyPrint's cost is what is measured):
 
-1. Django set up with the project's settings in debug mode and a throwaway data directory,
-   the local-memory cache, and the database migrated;
-2. for each run, the cache is cleared and every scenario's card is fetched through the view
-   (Django's test client, English, Letter): that is the cold cost, WeasyPrint included;
-3. the same cards fetched again: the cached cost (one cache read and the response);
+1. Django set up with the project's settings in debug mode and a throwaway data directory
+   (whose ``documents`` storage keeps the cards), and the database migrated;
+2. for each run, the stored cards are deleted and every scenario's card is fetched through the
+   view (Django's test client, English, Letter): the cold cost, WeasyPrint included;
+3. the same cards fetched again: the cached cost (one storage read and the response);
 4. the public pages (index, a scenario, controls, statistics) timed the same way;
 5. a table of medians and of the slowest run, in milliseconds.
 
@@ -55,9 +55,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     _setup()
-    from django.core.cache import cache
     from django.test import Client
 
+    from jewelguard.core.documents import documents_delete
     from jewelguard.playbook.content import SCENARIO_IDS
 
     client = Client(HTTP_HOST="127.0.0.1")
@@ -76,7 +76,7 @@ def main() -> None:
     cached: list[float] = []
     page_times: dict[str, list[float]] = {url: [] for url in pages}
     for _ in range(args.runs):
-        cache.clear()
+        documents_delete(prefix="playbook/staff-cards")
         cold.extend(_timed_ms(client.get, url) for url in cards)
         cached.extend(_timed_ms(client.get, url) for url in cards)
         for url in pages:

@@ -1,4 +1,4 @@
-"""Benchmark: one store's whole pledge toolkit, generated cold and served from the disk cache.
+"""Benchmark: one store's whole pledge toolkit, built cold and served from storage.
 
 What it does, in process (no HTTP server):
 
@@ -9,8 +9,8 @@ What it does, in process (no HTTP server):
 3. "cold": the toolkit folder deleted, then the spec read from the database and all files
    made (3 badge PNGs, the SVG badge, 2 social PNGs, the e-mail banner, signs and staff
    briefing in Letter and A4, the ZIP) and written to disk, --runs times;
-4. "cached": the same call with the files on disk (the database reads, the key hash and one
-   stat), --runs times; and the toolkit page through Django's test client, cached;
+4. "cached": the same call with the files stored (the database reads, the key hash and the
+   manifest read), --runs times; and the toolkit page through Django's test client;
 5. a table of medians, fastest and slowest, in milliseconds, and the goals (3 s, 100 ms).
 
     .venv/bin/python benchmarks/toolkit_bench.py              # 7 runs, English
@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import shutil
 import statistics
 import sys
 import tempfile
@@ -85,9 +84,11 @@ def main() -> None:
     from django.urls import reverse
 
     from jewelguard.accounts import services as accounts
+    from jewelguard.core.documents import documents_delete
     from jewelguard.pledge import selectors, services
     from jewelguard.pledge.texts import current_pledge_version
-    from jewelguard.pledge.toolkit.build import toolkit_build, toolkit_root
+    from jewelguard.pledge.toolkit.build import ROOT as TOOLKITS
+    from jewelguard.pledge.toolkit.build import toolkit_build
 
     owner = accounts.user_create(email="bench@example.org", password=None, email_verified=True)
     member = accounts.member_create(owner=owner, name="Bijouterie Lévesque & Fils")
@@ -116,10 +117,12 @@ def main() -> None:
 
     def build() -> None:
         spec = selectors.toolkit_spec_for(store=store, pledge=pledge, language=args.language)
-        toolkit_build(spec)
+        built.append(toolkit_build(spec))
+
+    built: list[object] = []
 
     def cold() -> None:
-        shutil.rmtree(toolkit_root(), ignore_errors=True)
+        documents_delete(prefix=TOOLKITS)
         build()
 
     first = [_timed_ms(cold)]
@@ -138,7 +141,7 @@ def main() -> None:
     fetch_page()
     page_runs = [_timed_ms(fetch_page) for _ in range(args.runs)]
 
-    files = sorted(p.name for p in next(toolkit_root().glob("*/*/*")).iterdir())
+    files = [*sorted(built[-1].stored), "manifest.json"]
     print(f"Toolkit benchmark: {len(files) - 1} files and a manifest, language {args.language}")
     print(f"Machine: {_cpu_model()}, {os.cpu_count()} cores, {platform.machine()}")
     print(f"Python {platform.python_version()}, {platform.platform()}")

@@ -38,6 +38,20 @@ def shared_data(relative: str) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def documents_dir(settings, tmp_path) -> Path:
+    """Each test keeps its generated documents (toolkits, staff cards) in a folder of its own."""
+    folder = tmp_path / "documents"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "documents": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": folder},
+        },
+    }
+    return folder
+
+
 def make_user(email: str, role: Role = Role.MEMBER, **extra: Any) -> User:
     return services.user_create(
         email=email, password=PASSWORD, role=role, email_verified=True, **extra

@@ -199,6 +199,17 @@ assert _leaflet_spec and _leaflet_spec.submodule_search_locations
 STATICFILES_DIRS = [Path(next(iter(_leaflet_spec.submodule_search_locations))) / "static"]
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = CONFIG.data_dir / "media"
+# Generated documents (toolkits, staff cards) have a storage of their own: they can all be
+# rebuilt, so they may be deleted, or moved to other storage, apart from the uploads.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "documents": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": CONFIG.data_dir / "documents", "base_url": None},
+    },
+}
+FILE_UPLOAD_PERMISSIONS = 0o644
 
 # Security headers. HSTS and secure cookies only outside debug, where HTTPS is expected.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -7,6 +7,7 @@ SQLite, see tests/settings.py), and kill it with SIGKILL while it works.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import subprocess
@@ -117,19 +118,24 @@ def start_worker(tmp_path) -> Iterator[Callable[..., WorkerProcess]]:
 
 @pytest.fixture
 def worker_media(settings, tmp_path) -> Path:
-    """The worker's data directory is the test's: its media folder is MEDIA_ROOT."""
+    """The worker's data directory is the test's: its media and documents folders are ours."""
     settings.MEDIA_ROOT = tmp_path / "data" / "media"
     settings.MEDIA_ROOT.mkdir(parents=True)
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "documents": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "data" / "documents"},
+        },
+    }
     return Path(settings.MEDIA_ROOT)
 
 
-def toolkit_folders(store_id: int) -> tuple[list[Path], list[Path]]:
-    """(complete toolkit folders, staging folders) of a store, in every language."""
-    root = Path(settings.MEDIA_ROOT) / "pledge" / "toolkit" / str(store_id)
-    folders = sorted(p for p in root.glob("*/*") if p.is_dir()) if root.exists() else []
-    complete = [p for p in folders if not p.name.startswith(".")]
-    staging = [p for p in folders if p.name.startswith(".")]
-    return complete, staging
+def toolkit_files(store_id: int) -> tuple[list[Path], list[Path]]:
+    """(manifests, every stored file) of a store's toolkits, in every language."""
+    root = Path(settings.MEDIA_ROOT).parent / "documents" / "pledge" / "toolkit" / str(store_id)
+    files = sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
+    return [p for p in files if p.name == "manifest.json"], files
 
 
 def test_a_toolkit_build_killed_midway_is_built_once_by_the_next_worker(
@@ -141,12 +147,16 @@ def test_a_toolkit_build_killed_midway_is_built_once_by_the_next_worker(
     )
     # when a worker starts building it and is killed outright midway
     first = start_worker()
-    wait_for("the build to start", lambda: toolkit_folders(store.pk)[1], first.log)
+    wait_for(
+        "the build to start",
+        lambda: DBTaskResult.objects.filter(status="RUNNING").exists(),
+        first.log,
+    )
     first.kill()
-    # then the task is left RUNNING, half a toolkit in its staging folder, none complete
+    # then the task is left RUNNING, and no manifest (so no half toolkit is ever served)
     [result] = DBTaskResult.objects.all()
     assert result.status == "RUNNING"
-    assert toolkit_folders(store.pk)[0] == []
+    assert toolkit_files(store.pk)[0] == []
     # when another worker starts
     second = start_worker()
     done = wait_for(
@@ -159,12 +169,14 @@ def test_a_toolkit_build_killed_midway_is_built_once_by_the_next_worker(
     # then, once the dead worker's lease ran out, the task ran again and succeeded
     assert done.status == "SUCCESSFUL", second.log.read_text()
     assert len(done.worker_ids) == 2
-    # and there is one complete toolkit, and no staging folder left behind
-    complete, staging = toolkit_folders(store.pk)
-    assert staging == []
-    [folder] = complete
-    assert (folder / "manifest.json").is_file()
-    assert (folder / "badge-512.png").stat().st_size > 0
+    # and there is one complete toolkit, and nothing the killed build left behind
+    [manifest], files = toolkit_files(store.pk)
+    stored = {
+        (Path(settings.MEDIA_ROOT).parent / "documents" / name)
+        for name in json.loads(manifest.read_bytes())["stored"].values()
+    }
+    assert set(files) == {manifest, *stored}
+    assert all(p.stat().st_size > 0 for p in stored)
 
 
 class StallingSmtpSink:

@@ -1,4 +1,5 @@
-"""The playbook's tests start from an empty cache: rate limits and cached cards are per test."""
+"""The playbook's tests start from an empty cache: rate limits are per test (stored cards are
+per test too, in the documents folder of tests/conftest.py)."""
 
 import pytest
 from django.core.cache import cache

@@ -6,7 +6,6 @@ import dataclasses
 import io
 
 import pytest
-from django.core.cache import cache
 from django.utils import translation
 from pypdf import PdfReader
 
@@ -29,6 +28,15 @@ def read_pdf(content: bytes) -> tuple[PdfReader, str]:
     reader = PdfReader(io.BytesIO(content))
     text = flat(" ".join(page.extract_text() or "" for page in reader.pages))
     return reader, text
+
+
+def pdf_font_names(content: bytes) -> set[str]:
+    names = set()
+    for page in PdfReader(io.BytesIO(content)).pages:
+        resources = page["/Resources"]
+        for font in resources.get("/Font", {}).values():
+            names.add(str(font.get_object()["/BaseFont"]))
+    return names
 
 
 def page_size(reader: PdfReader) -> tuple[int, int]:
@@ -87,18 +95,35 @@ def test_every_card_fits_on_one_page_on_both_papers(language):
                 assert len(reader.pages) == 1, (scenario_id, paper, language)
 
 
-def test_repeat_download_comes_from_the_cache(client, db):
-    # given a card rendered once, and its cache entry then swapped for other bytes
+def test_repeat_download_comes_from_the_documents_storage(client, db, documents_dir):
+    # given a card rendered once, and its stored file then swapped for other bytes
     first = client.get("/playbook/safe_burglary/staff-card.pdf").content
-    key = cards._cache_key("safe_burglary", "en", "letter")
-    assert cache.get(key) == first
-    cache.set(key, b"%PDF-cached")
+    name = cards.card_name(scenario_id="safe_burglary", language="en", paper="letter")
+    stored = documents_dir / name
+    assert stored.read_bytes() == first
+    stored.write_bytes(b"%PDF-cached")
     # when it is asked for again
     second = client.get("/playbook/safe_burglary/staff-card.pdf").content
-    # then it comes from the cache, and each language and paper has its own entry
+    # then it comes from the storage, and each language and paper has its own file
     assert second == b"%PDF-cached"
-    assert cache.get(cards._cache_key("safe_burglary", "fr-ca", "letter")) is None
-    assert cards.card_version() in key
+    assert name != cards.card_name(scenario_id="safe_burglary", language="fr-ca", paper="letter")
+    assert name != cards.card_name(scenario_id="safe_burglary", language="en", paper="a4")
+    assert len(list(stored.parent.iterdir())) == 1
+
+
+def test_a_change_to_the_cards_design_makes_new_cards(db, monkeypatch):
+    # the stored card is named by its design too: a new stylesheet or template is never
+    # answered with a card made by the old one
+    before = cards.card_name(scenario_id="fraud", language="en", paper="letter")
+    monkeypatch.setattr(cards, "card_version", lambda: "another-design")
+    assert cards.card_name(scenario_id="fraud", language="en", paper="letter") != before
+
+
+def test_the_card_is_set_in_the_shipped_inter_whatever_the_machine_has(db):
+    # the card names no system font: the PDF embeds Inter only, whichever fonts are installed
+    pdf = cards.staff_card_render(scenario_id="armed_robbery", paper="letter")
+    fonts = pdf_font_names(pdf)
+    assert fonts and all("Inter" in font for font in fonts), fonts
 
 
 @pytest.mark.parametrize("paper", ["letter", "a4"])

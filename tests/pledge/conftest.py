@@ -10,10 +10,11 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from jewelguard.accounts.models import Member
-from jewelguard.pledge import services
+from jewelguard.accounts.models import Member, Store
+from jewelguard.pledge import selectors, services
 from jewelguard.pledge.models import Pledge
 from jewelguard.pledge.texts import current_pledge_version
+from jewelguard.pledge.toolkit.build import BuiltToolkit, toolkit_build
 
 
 @pytest.fixture(autouse=True)
@@ -22,6 +23,13 @@ def toolkit_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.JEWELGUARD_SITE_URL = "https://jewelguard.example.org"
     return settings.MEDIA_ROOT
+
+
+def build_toolkit(store: Store, language: str = "en") -> BuiltToolkit:
+    """What the worker does after a pledge: build the store's toolkit and store it."""
+    pledge = selectors.pledge_active_for(member=store.member)
+    assert pledge is not None
+    return toolkit_build(selectors.toolkit_spec_for(store=store, pledge=pledge, language=language))
 
 
 def take_pledge(member: Member, language: str = "en") -> Pledge:

@@ -6,6 +6,7 @@ import zipfile
 from urllib.parse import urlsplit
 
 import pytest
+from django.core.management import call_command
 from playwright.sync_api import expect
 
 from jewelguard.pledge import selectors
@@ -25,9 +26,13 @@ def test_a_member_pledges_downloads_the_toolkit_and_the_badge_verifies(
     page.goto(f"{live_server.url}/pledge/")
     page.get_by_label("I take the Partner for Protection pledge").check()
     page.get_by_role("button", name="Take the pledge").click()
-    # then the toolkit opens, with previews
+    # then the toolkit opens, saying it is being made (the page built nothing)
     page.wait_for_url(f"{live_server.url}/pledge/toolkit/{store.pk}/")
     expect(page.get_by_role("heading", name="Front Range Jewelers")).to_be_visible()
+    expect(page.get_by_role("heading", name="Your toolkit is being made")).to_be_visible()
+    # when the worker has made it, the page refreshes by itself and shows the previews
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    expect(page.get_by_role("heading", name="Previews")).to_be_visible(timeout=15_000)
     badge = page.locator("img[src*='badge-512.png']")
     badge.scroll_into_view_if_needed()
     page.wait_for_function(

@@ -1,11 +1,8 @@
 """The worker makes a store's toolkit after the pledge, before the member asks for it."""
 
-import os
-import subprocess
-import time
 from pathlib import Path
 
-from django.conf import settings
+import pytest
 from django_tasks_db.models import DBTaskResult
 
 from jewelguard.pledge import selectors, services
@@ -15,12 +12,18 @@ from jewelguard.pledge.toolkit.build import toolkit_folder
 from tests.conftest import run_queued_tasks
 
 
-def toolkit_files(store_id: int) -> list[Path]:
-    folder = Path(settings.MEDIA_ROOT) / "pledge" / "toolkit" / str(store_id)
-    return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
+@pytest.fixture
+def toolkit_files(documents_dir):
+    def files(store_id: int) -> list[Path]:
+        folder = documents_dir / "pledge" / "toolkit" / str(store_id)
+        return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
+
+    return files
 
 
-def test_pledging_queues_the_toolkit_and_the_worker_makes_it(transactional_db, member, store):
+def test_pledging_queues_the_toolkit_and_the_worker_makes_it(
+    transactional_db, member, store, toolkit_files
+):
     # given a member with a store and no toolkit yet (real commits: the worker, like the real
     # one, opens and closes its own database connections)
     assert toolkit_files(store.pk) == []
@@ -33,33 +36,28 @@ def test_pledging_queues_the_toolkit_and_the_worker_makes_it(transactional_db, m
     assert toolkit_files(store.pk) == []
     # when the worker runs the queue
     run_queued_tasks()
-    # then the job succeeded and the store's badge and signs are on disk
+    # then the job succeeded and the store's badge and signs are in the documents storage
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
     names = {p.name for p in toolkit_files(store.pk)}
     assert {"badge-512.png", "signage-letter.pdf", "staff-briefing-a4.pdf"} <= names
 
 
-def test_a_rebuild_removes_staging_folders_of_dead_builds_only(member, store, pledged):
-    # given staging folders left by a build whose process is gone, by one still running
-    # (this test's own process), and by an old build from another machine
+def test_a_rebuild_removes_what_a_killed_build_left_and_keeps_one_toolkit(
+    member, store, pledged, documents_dir
+):
+    # given half a toolkit left in the store's folder by a build that was killed midway
     spec = selectors.toolkit_spec_for(store=store, pledge=pledged, language="en")
-    parent = toolkit_folder(spec).parent
-    parent.mkdir(parents=True)
-    dead = subprocess.Popen(["true"])  # noqa: S607
-    dead.wait()
-    host = build._host()
-    dead_build = parent / f".{spec.key()}-build-{host}-{dead.pid}-abcd1234"
-    live_build = parent / f".{spec.key()}-build-{host}-{os.getpid()}-efgh5678"
-    foreign_old = parent / f".{spec.key()}-build-elsewhere-123-ijkl9012"
-    for folder in (dead_build, live_build, foreign_old):
-        folder.mkdir()
-        (folder / "badge-512.png").write_bytes(b"half")
-    old = time.time() - build.FOREIGN_STAGING_MAX_AGE_S - 60
-    os.utime(foreign_old, (old, old))
+    folder = documents_dir / toolkit_folder(spec)
+    folder.mkdir(parents=True)
+    (folder / "badge-512.png").write_bytes(b"half")
     # when the toolkit is built
-    folder = build.toolkit_build(spec)
-    # then the dead and old ones are gone, the live one is left to its builder
-    assert sorted(p.name for p in parent.iterdir()) == sorted([folder.name, live_build.name])
+    built = build.toolkit_build(spec)
+    # then only the files its manifest names are left, and none of them is the half file
+    on_disk = sorted(p.name for p in folder.iterdir())
+    assert on_disk == sorted(
+        {*(n.rsplit("/", 1)[1] for n in built.stored.values()), "manifest.json"}
+    )
+    assert built.read("badge-512.png") != b"half"
     # and building again changes nothing: still one toolkit
-    assert build.toolkit_build(spec) == folder
-    assert sorted(p.name for p in parent.iterdir()) == sorted([folder.name, live_build.name])
+    assert build.toolkit_build(spec) == built
+    assert sorted(p.name for p in folder.iterdir()) == on_disk

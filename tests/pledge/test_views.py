@@ -2,21 +2,30 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from django.conf import settings
+from django.core.cache import cache
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 
 from jewelguard.accounts.models import Role, StaffRight
 from jewelguard.pledge import selectors
 from jewelguard.pledge.models import Pledge, StoreSignage
 from jewelguard.pledge.texts import current_pledge_version
 from tests.conftest import client_for, make_user
-from tests.pledge.conftest import take_pledge
+from tests.pledge.conftest import build_toolkit, take_pledge
 
 VERSION = current_pledge_version().version
 
 
 def toolkit_url(store) -> str:
     return reverse("pledge:toolkit_store", args=[store.pk])
+
+
+def documents_dir_of() -> Path:
+    return Path(settings.STORAGES["documents"]["OPTIONS"]["location"])
 
 
 def file_url(store, name: str = "badge-512.png", language: str = "en") -> str:
@@ -142,6 +151,7 @@ def test_withdrawing_when_not_pledged_says_so(member, store):
 
 def test_a_pledged_member_sees_its_toolkit_and_gets_its_files(member, store):
     take_pledge(member)
+    build_toolkit(store)
     client = client_for(member.owner)
     page = client.get(toolkit_url(store))
     html = page.content.decode()
@@ -163,6 +173,94 @@ def test_the_toolkit_list_leads_a_one_store_member_to_its_toolkit(member, store)
     take_pledge(member)
     response = client_for(member.owner).get(reverse("pledge:toolkit"))
     assert response.status_code == 302 and response["Location"] == toolkit_url(store)
+
+
+def test_before_the_worker_is_done_the_page_says_so_and_refreshes_itself(
+    member, store, django_capture_on_commit_callbacks
+):
+    # given a member who just pledged, whose toolkit the worker has not made yet
+    take_pledge(member)
+    cache.clear()  # as if the build queued by the pledge had been lost (or never committed)
+    client = client_for(member.owner)
+    # when they open the toolkit page
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.get(toolkit_url(store))
+    html = page.content.decode()
+    # then it says the toolkit is being made, refreshes by itself, and built nothing
+    assert page.status_code == 200
+    assert "Your toolkit is being made" in html
+    # and, while it is made, asks what is true of the store, for the signs
+    assert "Tell us what is true of this store" in html and 'name="statements"' in html
+    assert '<meta http-equiv="refresh" content="3">' in html
+    assert file_url(store, "badge-512.png") not in html
+    assert not (documents_dir_of() / "pledge" / "toolkit").exists()
+    # and the build was queued once, however often the page refreshes
+    assert DBTaskResult.objects.filter(status="READY").count() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(toolkit_url(store))
+    assert DBTaskResult.objects.filter(status="READY").count() == 1
+    # and a file asked for meanwhile shows the same state, not a build
+    download = client.get(file_url(store, "signage-letter.pdf"))
+    assert download.status_code == 202
+    assert "Your toolkit is being made" in download.content.decode()
+    assert download["Retry-After"] == "3"
+    assert not (documents_dir_of() / "pledge" / "toolkit").exists()
+    # when the worker has made it, the page shows the files
+    build_toolkit(store)
+    page = client.get(toolkit_url(store))
+    assert file_url(store, "badge-512.png") in page.content.decode()
+    assert client.get(file_url(store, "signage-letter.pdf")).status_code == 200
+
+
+def test_staff_of_a_pledged_store_get_its_staff_briefing_and_nothing_else(
+    member, store, staff_user, other_member, other_store
+):
+    # given two pledged members, and staff of the first's store (with the view right only)
+    take_pledge(member)
+    take_pledge(other_member)
+    build_toolkit(store)
+    build_toolkit(other_store)
+    client = client_for(staff_user)
+    # when the staff member opens the toolkit
+    page = client.get(reverse("pledge:toolkit"))
+    html = page.content.decode()
+    # then they are offered their store's staff briefing, not an invitation to pledge
+    assert page.status_code == 200
+    assert "Take the pledge" not in html
+    assert "Front Range Jewelers" in html and "Rittenhouse" not in html
+    assert file_url(store, "staff-briefing-letter.pdf") in html
+    # and they can download it, on either paper
+    for paper in ("letter", "a4"):
+        response = client.get(file_url(store, f"staff-briefing-{paper}.pdf"))
+        assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    # but not the other files of their store, nor the other store's briefing
+    for name in ("badge-512.png", "signage-letter.pdf", "toolkit.zip"):
+        assert client.get(file_url(store, name)).status_code == 404
+    assert client.get(file_url(other_store, "staff-briefing-letter.pdf")).status_code == 404
+
+
+def test_staff_of_an_unpledged_store_are_told_the_briefing_comes_with_the_pledge(
+    member, store, staff_user
+):
+    html = client_for(staff_user).get(reverse("pledge:toolkit")).content.decode()
+    assert "Take the pledge" not in html
+    assert "has taken the pledge yet" in html
+    assert client_for(staff_user).get(file_url(store, "staff-briefing-a4.pdf")).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("role_fixture", "expected"),
+    [("officer", "scan the QR code"), ("analyst", "See who has pledged")],
+)
+def test_officers_and_analysts_are_told_what_the_toolkit_is_to_them(
+    request, role_fixture, expected
+):
+    user = request.getfixturevalue(role_fixture)
+    page = client_for(user).get(reverse("pledge:toolkit"))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Take the pledge" not in html
+    assert expected in html
 
 
 def test_an_unpledged_member_is_invited_to_pledge_and_gets_no_files(member, store):
@@ -206,6 +304,7 @@ def test_anonymous_visitors_are_sent_to_log_in(client, member, store):
 
 def test_staff_who_may_edit_the_store_can_fetch_its_toolkit(member, store):
     take_pledge(member)
+    build_toolkit(store)
     manager = make_user("lee@frontrange.example", role=Role.STAFF)
     store.staff_grants.create(user=manager, rights=[StaffRight.VIEW, StaffRight.EDIT_STORE])
     assert client_for(manager).get(file_url(store, "badge-256.png")).status_code == 200
@@ -262,6 +361,7 @@ def test_unknown_statements_get_a_clear_error_and_store_nothing(member, store, s
 
 def test_a_bad_toolkit_language_gets_an_error_and_the_default(member, store):
     take_pledge(member)
+    build_toolkit(store)
     response = client_for(member.owner).get(toolkit_url(store), {"language": "klingon"})
     html = response.content.decode()
     assert response.status_code == 200
@@ -271,6 +371,7 @@ def test_a_bad_toolkit_language_gets_an_error_and_the_default(member, store):
 
 def test_the_toolkit_in_french(member, store):
     take_pledge(member)
+    build_toolkit(store, "fr-ca")
     client = client_for(member.owner)
     response = client.get(toolkit_url(store), {"language": "fr-ca"})
     assert file_url(store, "badge-512.png", "fr-ca") in response.content.decode()

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from jewelguard.accounts.models import Member, Store
+from jewelguard.accounts.models import Member, Store, User
 from jewelguard.playbook.selectors import content_version
 from jewelguard.pledge.deterrents import deterrents_in_order
 from jewelguard.pledge.models import Pledge, StoreSignage
@@ -120,6 +120,17 @@ def withdrawn_pledges(*, limit: int = 50) -> QuerySet[Pledge]:
         Pledge.objects.filter(~Q(withdrawn_at=None))
         .select_related("member")
         .order_by("-withdrawn_at")[:limit]
+    )
+
+
+def pledged_stores_of_staff(*, user: User) -> list[Store]:
+    """The stores a staff user works at (has any grant for) whose member has pledged."""
+    pledged = Exists(Pledge.objects.active().filter(member=OuterRef("member")))
+    return list(
+        Store.objects.filter(pledged, staff_grants__user=user)
+        .select_related("member")
+        .distinct()
+        .order_by("name", "pk")
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import partial
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -17,15 +18,47 @@ from jewelguard.pledge.languages import language_or_default, supported_languages
 from jewelguard.pledge.models import Pledge, StoreSignage
 from jewelguard.pledge.tasks import toolkit_prepare
 from jewelguard.pledge.texts import current_pledge_version, pledge_version
-from jewelguard.pledge.toolkit.build import toolkit_discard
+from jewelguard.pledge.toolkit.build import toolkit_discard, toolkit_ready
+from jewelguard.pledge.toolkit.spec import ToolkitSpec
 
 MAX_REASON_LENGTH = 500
+
+
+# How long a queued toolkit build holds off another request for the same one.
+TOOLKIT_QUEUED_SECONDS = 120
+
+
+def _toolkit_queued_key(*, store_id: int, language: str) -> str:
+    return f"pledge:toolkit-queued:{store_id}:{language}"
+
+
+def _toolkit_enqueue(*, store_id: int, language: str, unless_queued: bool) -> None:
+    """Queue the toolkit build (on commit), noting it so requests do not queue it again."""
+    key = _toolkit_queued_key(store_id=store_id, language=language)
+    if unless_queued:
+        if not cache.add(key, 1, timeout=TOOLKIT_QUEUED_SECONDS):
+            return
+    else:
+        cache.set(key, 1, timeout=TOOLKIT_QUEUED_SECONDS)
+    enqueue_on_commit(toolkit_prepare, store_id=store_id, language=language)
 
 
 def _prepare_toolkits(*, stores: Sequence[Store], language: str) -> None:
     """After commit, have the worker make the toolkits so they are ready when asked for."""
     for store in stores:
-        enqueue_on_commit(toolkit_prepare, store_id=store.pk, language=language)
+        _toolkit_enqueue(store_id=store.pk, language=language, unless_queued=False)
+
+
+def toolkit_request(*, spec: ToolkitSpec) -> bool:
+    """Have the worker build this toolkit unless it is stored or already queued.
+
+    Returns whether it is stored (ready to serve). Never builds it here: a page or a
+    download only asks, so a request costs milliseconds, whatever the toolkit weighs.
+    """
+    if toolkit_ready(spec) is not None:
+        return True
+    _toolkit_enqueue(store_id=spec.store_id, language=spec.language, unless_queued=True)
+    return False
 
 
 @transaction.atomic

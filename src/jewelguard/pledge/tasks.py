@@ -14,7 +14,7 @@ def toolkit_prepare(*, store_id: int, language: str) -> None:
     """Build the store's toolkit, so the toolkit page opens at once; a no-op if unpledged.
 
     Idempotent (tasks may run twice): a rerun finds the toolkit built, or builds it again
-    into a fresh staging folder, removing what a killed build left behind.
+    and removes the files a killed build left behind.
     """
     store = Store.objects.select_related("member").filter(pk=store_id).first()
     if store is None:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
@@ -16,27 +16,33 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from jewelguard.accounts.models import Member, Store, User
+from jewelguard.accounts.models import Member, Role, Store, User
 from jewelguard.accounts.permissions import (
     StoreAction,
     member_of,
     store_allows,
     user_is_association_staff,
 )
+from jewelguard.core.documents import document_storage
 from jewelguard.pledge import selectors, services
 from jewelguard.pledge.forms import PledgeForm, SignageForm, ToolkitLanguageForm, WithdrawForm
 from jewelguard.pledge.languages import language_or_default, supported_languages
 from jewelguard.pledge.models import Pledge
 from jewelguard.pledge.texts import current_pledge_version
 from jewelguard.pledge.toolkit.build import (
+    BRIEFING_FILES,
     CONTENT_TYPES,
     FILES,
     ZIP_NAME,
+    BuiltToolkit,
     ToolkitFile,
-    toolkit_build,
+    toolkit_ready,
 )
 from jewelguard.pledge.toolkit.spec import ToolkitSpec
 from jewelguard.pledge.verification import BadgeStatus, badge_check
+
+# How often the "being built" page looks again.
+BUILDING_REFRESH_SECONDS = 3
 
 
 def _user(request: HttpRequest) -> User:
@@ -124,8 +130,15 @@ def withdraw(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def toolkit_stores(request: HttpRequest) -> HttpResponse:
-    """The member's stores, each with a link to its toolkit; an invitation if not pledged."""
-    member = member_of(user=request.user)
+    """The member's stores, each with a link to its toolkit; an invitation if not pledged.
+
+    Staff see the staff briefings of the pledged stores they work at; officers, analysts and
+    administrators, who cannot pledge, are told what the toolkit is to them.
+    """
+    user = _user(request)
+    member = member_of(user=user)
+    if member is None and user.role != Role.MEMBER:
+        return _toolkit_for_role(request, user)
     pledge = selectors.pledge_active_for(member=member) if member else None
     stores = list(member.stores.all()) if member else []
     if pledge and len(stores) == 1:
@@ -137,6 +150,26 @@ def toolkit_stores(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _toolkit_for_role(request: HttpRequest, user: User) -> HttpResponse:
+    briefings = []
+    if user.role == Role.STAFF:
+        language = language_or_default(get_language())
+        for store in selectors.pledged_stores_of_staff(user=user):
+            pledge = selectors.pledge_active_for(member=store.member)
+            assert pledge is not None
+            spec = selectors.toolkit_spec_for(store=store, pledge=pledge, language=language)
+            links = [
+                ToolkitLink(
+                    file=f,
+                    url=_file_url(spec, f.name, download=True),
+                    download=_file_url(spec, f.name, download=True),
+                )
+                for f in BRIEFING_FILES
+            ]
+            briefings.append({"store": store, "links": links})
+    return render(request, "pledge/toolkit_role.html", {"role": user.role, "briefings": briefings})
+
+
 def _toolkit_store(request: HttpRequest, store_id: int) -> tuple[Store, Pledge | None]:
     """The store if this user may handle its toolkit (its owner, an admin, staff who may
     edit it); 404 for anyone else, so that nobody learns another member's stores exist."""
@@ -144,6 +177,20 @@ def _toolkit_store(request: HttpRequest, store_id: int) -> tuple[Store, Pledge |
     if not store_allows(user=request.user, store=store, action=StoreAction.EDIT):
         raise Http404
     return store, selectors.pledge_active_for(member=store.member)
+
+
+def _may_fetch(request: HttpRequest, store: Store, name: str) -> bool:
+    """Who may download this file: whoever may edit the store; and its staff (any grant)
+    the staff briefing alone, which is made for them."""
+    if store_allows(user=request.user, store=store, action=StoreAction.EDIT):
+        return True
+    user = request.user
+    return (
+        name in {f.name for f in BRIEFING_FILES}
+        and isinstance(user, User)
+        and user.role == Role.STAFF
+        and store_allows(user=user, store=store, action=StoreAction.VIEW)
+    )
 
 
 @dataclass(frozen=True)
@@ -169,14 +216,15 @@ def _toolkit_page(
     language_form = ToolkitLanguageForm(request.GET or None, initial={"language": default})
     language = language_form.cleaned_data["language"] if language_form.is_valid() else default
     spec = selectors.toolkit_spec_for(store=store, pledge=pledge, language=language)
-    toolkit_build(spec)
+    # Never built here: the worker makes it; meanwhile the page says so and looks again.
+    ready = services.toolkit_request(spec=spec)
     files = [
         ToolkitLink(
             file=f, url=_file_url(spec, f.name), download=_file_url(spec, f.name, download=True)
         )
         for f in FILES
     ]
-    return render(
+    response = render(
         request,
         "pledge/toolkit.html",
         {
@@ -189,8 +237,14 @@ def _toolkit_page(
             "language_form": language_form,
             "signage_form": signage_form
             or SignageForm(initial={"statements": list(spec.statements)}),
+            "ready": ready,
+            # A refresh would lose what the member is correcting in the form.
+            "refresh_seconds": BUILDING_REFRESH_SECONDS if not ready and not signage_form else 0,
         },
     )
+    if not ready:
+        response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required
@@ -223,14 +277,36 @@ def toolkit_signage(request: HttpRequest, store_id: int) -> HttpResponse:
     return _toolkit_page(request, store, pledge, signage_form=form)
 
 
+def _toolkit_building(
+    request: HttpRequest, *, store: Store, spec: ToolkitSpec, status: int
+) -> HttpResponse:
+    """The toolkit is being made by the worker: say so, and look again in a few seconds."""
+    response = render(
+        request,
+        "pledge/toolkit_building.html",
+        {"store": store, "spec": spec, "refresh_seconds": BUILDING_REFRESH_SECONDS},
+        status=status,
+    )
+    response["Cache-Control"] = "no-store"
+    response["Retry-After"] = str(BUILDING_REFRESH_SECONDS)
+    return response
+
+
 @login_required
 @require_GET
-def toolkit_file(request: HttpRequest, store_id: int, language: str, name: str) -> FileResponse:
-    store, pledge = _toolkit_store(request, store_id)
+def toolkit_file(request: HttpRequest, store_id: int, language: str, name: str) -> HttpResponseBase:
+    store = get_object_or_404(Store.objects.select_related("member", "member__owner"), pk=store_id)
+    if not _may_fetch(request, store, name):
+        raise Http404
+    pledge = selectors.pledge_active_for(member=store.member)
     if pledge is None or name not in CONTENT_TYPES or language not in supported_languages():
         raise Http404
     spec = selectors.toolkit_spec_for(store=store, pledge=pledge, language=language)
-    path = Path(toolkit_build(spec)) / name
+    built: BuiltToolkit | None = toolkit_ready(spec)
+    if built is None:
+        # Never built here: ask the worker, and show the same state as the toolkit page.
+        services.toolkit_request(spec=spec)
+        return _toolkit_building(request, store=store, spec=spec, status=202)
     slug = slugify(store.name)[:60] or "store"
     download_name = (
         f"{slug}-partner-for-protection-toolkit.zip" if name == ZIP_NAME else f"{slug}-{name}"
@@ -238,7 +314,7 @@ def toolkit_file(request: HttpRequest, store_id: int, language: str, name: str) 
     # Previews are shown inline; everything else, SVG included, is only ever downloaded.
     inline = name.endswith(".png") and not request.GET.get("download")
     response = FileResponse(
-        path.open("rb"),
+        document_storage().open(built.name_of(name), "rb"),
         content_type=CONTENT_TYPES[name],
         as_attachment=not inline,
         filename=download_name,

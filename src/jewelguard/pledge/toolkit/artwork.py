@@ -1,89 +1,185 @@
-"""The badge, the social graphics and the e-mail signature banner, as scenes.
+"""The badge, the social graphics and the e-mail signature banner.
 
-Every layout is proportional to the canvas and every piece of text goes through
-``fit_text``; call these inside ``translation.override(spec.language)``.
+Each artwork has one design source, an SVG template under ``templates/pledge/toolkit/``: its
+shapes, colours and the places of its text. Python measures the text (``fit_text``, with the
+shipped Inter) so that a long or accented store name is never clipped, and the template sets
+it on the lines and at the size that fit. The PNGs are that same SVG rasterised by resvg,
+which is given the shipped Inter and no system font (``core.documents.svg_to_png``). Call
+these inside ``translation.override(spec.language)``.
 """
 
 from __future__ import annotations
 
+import base64
+import io
 import math
+from dataclasses import dataclass, field
 from functools import cache
+from xml.sax.saxutils import escape
 
 import segno
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
+from fontTools import subset  # type: ignore[import-untyped]
+from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
 
-from jewelguard.pledge.toolkit.brand import (
-    GOLD,
-    GOLD_BRIGHT,
-    ICE,
-    INK,
-    MUTED,
-    NAVY,
-    NAVY_DEEP,
-    NAVY_SOFT,
-    WHITE,
-    Weight,
-)
-from jewelguard.pledge.toolkit.layout import Box, fit_text
-from jewelguard.pledge.toolkit.scene import (
-    Point,
-    Polygon,
-    QRCode,
-    Rect,
-    Scene,
-    Shape,
-    Stroke,
-    Text,
-    qr_rows,
-)
+from jewelguard.core import brand
+from jewelguard.core.brand import Weight
+from jewelguard.core.documents import svg_to_png
+from jewelguard.pledge.toolkit.layout import Box, TextBlock, fit_text
 from jewelguard.pledge.toolkit.spec import ToolkitSpec
 
 BADGE_SIZES = (256, 512, 1024)
+# The badge is designed on this square and rasterised at each of BADGE_SIZES.
+BADGE_DESIGN = 1024
 SOCIAL_SIZES = ((1080, 1080), (1200, 630))
 EMAIL_BANNER_SIZE = (600, 100)
+QR_BORDER = 4
+
+
+@dataclass(frozen=True)
+class TextPiece:
+    block: TextBlock
+    fill: str
+
+
+@dataclass(frozen=True)
+class QRPlacement:
+    """A QR code (with its quiet zone) at whole design units per module."""
+
+    left: float
+    top: float
+    module: float
+    side: float
+    markup: SafeString
+
+
+@dataclass(frozen=True)
+class Artwork:
+    template: str
+    width: int
+    height: int
+    title: str
+    texts: tuple[TextPiece, ...]
+    context: dict[str, object] = field(default_factory=dict)
+
+    def svg(self, *, embed_fonts: bool = False) -> str:
+        """The artwork as an SVG document; ``embed_fonts`` adds Inter, cut to the text used,
+        for a file that looks right in any viewer."""
+        return render_to_string(
+            self.template,
+            {
+                **self.context,
+                "art": self,
+                "c": brand.COLOURS,
+                "font_stack": f"'{brand.FONT_FAMILY}', Inter, sans-serif",
+                "font_faces": _font_faces(self.texts) if embed_fonts else "",
+                "text": text_markup(self.texts),
+            },
+        )
+
+    def png(self, *, width: int | None = None) -> bytes:
+        """The artwork rasterised, at its own size or at ``width`` pixels wide."""
+        return svg_to_png(svg=self.svg(), width=width or self.width)
 
 
 @cache
-def verification_qr(url: str) -> tuple[tuple[bool, ...], ...]:
-    """The verification URL as QR modules (error correction M survives a scuffed sign)."""
+def verification_qr_matrix(url: str) -> tuple[tuple[bool, ...], ...]:
     code = segno.make_qr(url, error="m", boost_error=False)
-    return qr_rows([tuple(row) for row in code.matrix])
+    return tuple(tuple(bool(v) for v in row) for row in code.matrix)
 
 
-def _quadratic(start: Point, control: Point, end: Point, steps: int = 16) -> list[Point]:
-    points = []
-    for i in range(1, steps + 1):
-        t = i / steps
-        x = (1 - t) ** 2 * start[0] + 2 * (1 - t) * t * control[0] + t**2 * end[0]
-        y = (1 - t) ** 2 * start[1] + 2 * (1 - t) * t * control[1] + t**2 * end[1]
-        points.append((x, y))
-    return points
+def verification_qr(url: str, *, box: Box, room: Box, pixel: float) -> QRPlacement:
+    """The verification URL's QR code (error correction M survives a scuffed sign), centred
+    on ``box``, with modules a whole number of output pixels (``pixel`` design units each) so
+    that even the smallest badge scans. The code may grow past ``box`` into ``room`` (white
+    like the quiet zone) to reach the next whole pixel."""
+    code = segno.make_qr(url, error="m", boost_error=False)
+    count = len(verification_qr_matrix(url)) + 2 * QR_BORDER
+    pixels = max(1, round(box.width / count / pixel))
+    if pixels * pixel * count > min(room.width, room.height) + pixel:
+        pixels = max(1, math.floor(box.width / count / pixel))
+    module = pixels * pixel
+    side = module * count
+
+    def place(start: float, length: float, low: float, high: float) -> float:
+        wanted = min(max(start + (length - side) / 2, low), high - side)
+        return round(wanted / pixel) * pixel
+
+    left = place(box.left, box.width, room.left, room.right)
+    top = place(box.top, box.height, room.top, room.bottom)
+    markup = code.svg_inline(scale=1, border=QR_BORDER, dark=brand.NAVY, light=brand.WHITE)
+    # segno's own SVG serialiser: markup made of numbers and colours only.
+    safe = mark_safe(markup)  # noqa: S308
+    return QRPlacement(left=left, top=top, module=module, side=side, markup=safe)
 
 
-def shield(box: Box, *, fill: str, mark: str) -> tuple[Shape, ...]:
-    """The programme's emblem: a shield with a check mark, fitted to ``box``."""
+def _n(value: float) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".")
 
-    def at(u: float, v: float) -> Point:
-        return box.left + u * box.width, box.top + v * box.height
 
-    outline: list[Point] = [at(0, 0.14), at(0.5, 0), at(1, 0.14), at(1, 0.5)]
-    outline += _quadratic(at(1, 0.5), at(0.97, 0.86), at(0.5, 1))
-    outline += _quadratic(at(0.5, 1), at(0.03, 0.86), at(0, 0.5))
-    check = (at(0.29, 0.52), at(0.45, 0.67), at(0.73, 0.36))
-    return (
-        Polygon(points=tuple(outline), fill=fill),
-        Stroke(points=check, color=mark, width=box.width * 0.11),
-    )
+def text_markup(texts: tuple[TextPiece, ...]) -> SafeString:
+    """``<text>`` elements for the measured lines: at the measured pen positions, and held to
+    the measured width, so the rasteriser puts the ink where ``fit_text`` found room."""
+    parts = []
+    for piece in texts:
+        block = piece.block
+        for line in block.lines:
+            common = (
+                f'y="{_n(line.baseline)}" font-size="{_n(block.size)}" '
+                f'font-weight="{block.weight.css}" fill="{piece.fill}"'
+            )
+            if line.char_x:
+                xs = " ".join(_n(x) for x in line.char_x)
+                parts.append(f'<text x="{xs}" {common}>{escape(line.text)}</text>')
+            else:
+                parts.append(
+                    f'<text x="{_n(line.x)}" {common} textLength="{_n(line.width)}" '
+                    f'lengthAdjust="spacingAndGlyphs">{escape(line.text)}</text>'
+                )
+    return mark_safe("".join(parts))  # noqa: S308 (every text is escaped above)
+
+
+def _font_faces(texts: tuple[TextPiece, ...]) -> SafeString:
+    """@font-face rules embedding Inter, cut down to the characters the artwork uses."""
+    used: dict[Weight, set[str]] = {}
+    for piece in texts:
+        used.setdefault(piece.block.weight, set()).update(
+            "".join(line.text for line in piece.block.lines)
+        )
+    rules = []
+    for weight, chars in sorted(used.items()):
+        options = subset.Options()
+        options.layout_features = []
+        options.hinting = False
+        options.name_IDs = [0, 1, 2, 3, 4, 5, 6, 13, 14]
+        options.notdef_outline = True
+        face = TTFont(str(weight.path), lazy=True)
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(text="".join(sorted(chars)))
+        subsetter.subset(face)
+        out = io.BytesIO()
+        face.save(out)
+        data = base64.b64encode(out.getvalue()).decode()
+        rules.append(
+            f"@font-face{{font-family:'{brand.FONT_FAMILY}';font-weight:{weight.css};"
+            f"src:url(data:font/otf;base64,{data}) format('opentype');}}"
+        )
+    return mark_safe("".join(rules))  # noqa: S308 (base64 and numbers only)
 
 
 def _since(spec: ToolkitSpec) -> str:
     return _("Member since %(year)s") % {"year": spec.member_since}
 
 
-def badge_scene(spec: ToolkitSpec, size: int) -> Scene:
-    """A square badge on a transparent canvas: emblem, name, year and a verification QR code."""
-    s = float(size)
+def badge(spec: ToolkitSpec) -> Artwork:
+    """A square badge on a transparent canvas: emblem, name, year and a verification QR code.
+
+    Laid out once on a 1024-unit square; every PNG size is the same design rasterised.
+    """
+    s = float(BADGE_DESIGN)
 
     def box(left: float, top: float, right: float, bottom: float) -> Box:
         return Box(left * s, top * s, right * s, bottom * s)
@@ -155,47 +251,29 @@ def badge_scene(spec: ToolkitSpec, size: int) -> Scene:
     offset = centre - (scan.ink.top + host.ink.bottom) / 2
     scan, explain, host = scan.shifted(offset), explain.shifted(offset), host.shifted(offset)
     rule_top = scan.ink.bottom + rule_gap / 2 - 0.002 * s
-    shapes: tuple[Shape, ...] = (
-        Rect(box=box(0, 0, 1, 1), fill=NAVY, radius=0.12 * s),
-        Rect(
-            box=box(0.035, 0.035, 0.965, 0.965),
-            stroke=GOLD,
-            stroke_width=0.006 * s,
-            radius=0.09 * s,
-        ),
-        *shield(box(0.462, 0.062, 0.538, 0.152), fill=GOLD_BRIGHT, mark=NAVY),
-        Rect(box=box(0.44, 0.277, 0.56, 0.281), fill=GOLD),
-        Rect(box=panel, fill=WHITE, radius=0.035 * s),
-        Rect(
-            box=Box(column[0] * s, rule_top, (column[0] + 0.07) * s, rule_top + 0.004 * s),
-            fill=GOLD,
-        ),
-    )
-    return Scene(
-        width=size,
-        height=size,
+    # Whole pixels per QR module at the smallest size; larger sizes are whole multiples.
+    pixel = BADGE_DESIGN / min(BADGE_SIZES)
+    return Artwork(
+        template="pledge/toolkit/badge.svg",
+        width=BADGE_DESIGN,
+        height=BADGE_DESIGN,
         title=f"{_('Partner for Protection member')}: {spec.store_name}. {_since(spec)}.",
-        shapes=shapes,
-        overlays=(
-            Text(block=title, fill=GOLD_BRIGHT),
-            Text(block=name, fill=WHITE),
-            Text(block=since, fill=ICE),
-            QRCode(rows=verification_qr(spec.verify_url), box=qr_box, dark=NAVY, light=WHITE),
-            Text(block=scan, fill=NAVY),
-            Text(block=explain, fill=MUTED),
-            Text(block=host, fill=NAVY),
+        texts=(
+            TextPiece(title, brand.GOLD_BRIGHT),
+            TextPiece(name, brand.WHITE),
+            TextPiece(since, brand.ICE),
+            TextPiece(scan, brand.NAVY),
+            TextPiece(explain, brand.MUTED),
+            TextPiece(host, brand.NAVY),
         ),
+        context={
+            "qr": verification_qr(spec.verify_url, box=qr_box, room=panel, pixel=pixel),
+            "rule": {"x": _n(column[0] * s), "y": _n(rule_top)},
+        },
     )
 
 
-def circle(cx: float, cy: float, r: float, steps: int = 96) -> tuple[Point, ...]:
-    return tuple(
-        (cx + r * math.cos(2 * math.pi * i / steps), cy + r * math.sin(2 * math.pi * i / steps))
-        for i in range(steps)
-    )
-
-
-def social_scene(spec: ToolkitSpec, width: int, height: int) -> Scene:
+def social(spec: ToolkitSpec, width: int, height: int) -> Artwork:
     """A post for social media: 'We took the pledge', the store's name and year."""
     w, h = float(width), float(height)
     wide = width / height > 1.3
@@ -270,42 +348,32 @@ def social_scene(spec: ToolkitSpec, width: int, height: int) -> Scene:
     )
     # The gold rule sits just above the name, however many lines the name takes.
     rule_top = name.ink.top - (28 if wide else 40) * unit
-    shapes: list[Shape] = [Rect(box=Box(0, 0, w, 10 * unit), fill=GOLD)]
-    if wide:
-        cx, cy, r = 0.815 * w, 0.52 * h, 0.36 * h
-        shapes += [
-            Polygon(points=circle(cx, cy, r), fill=NAVY_SOFT),
-            *shield(
-                Box(cx - 0.6 * r, cy - 0.7 * r, cx + 0.6 * r, cy + 0.72 * r),
-                fill=GOLD_BRIGHT,
-                mark=NAVY,
-            ),
-        ]
-    else:
-        # A large, quiet emblem in the corner gives the post depth without competing.
-        shapes += shield(Box(0.63 * w, 0.4 * h, 0.63 * w + 0.5 * h, h), fill=NAVY_SOFT, mark=NAVY)
-    shapes += [
-        *shield(icon, fill=GOLD_BRIGHT, mark=NAVY),
-        Rect(box=Box(left, rule_top, left + 96 * unit, rule_top + 6 * unit), fill=GOLD),
-    ]
-    return Scene(
+    return Artwork(
+        template="pledge/toolkit/social-wide.svg" if wide else "pledge/toolkit/social-square.svg",
         width=width,
         height=height,
         title=f"{_('We took the pledge.')} {spec.store_name}. {_since(spec)}.",
-        background=NAVY,
-        shapes=tuple(shapes),
-        overlays=(
-            Text(block=kicker, fill=GOLD_BRIGHT),
-            Text(block=headline, fill=WHITE),
-            Text(block=sub, fill=ICE),
-            Text(block=name, fill=WHITE),
-            Text(block=since, fill=GOLD_BRIGHT),
-            Text(block=footer, fill=ICE),
+        texts=(
+            TextPiece(kicker, brand.GOLD_BRIGHT),
+            TextPiece(headline, brand.WHITE),
+            TextPiece(sub, brand.ICE),
+            TextPiece(name, brand.WHITE),
+            TextPiece(since, brand.GOLD_BRIGHT),
+            TextPiece(footer, brand.ICE),
         ),
+        context={
+            "icon": {
+                "x": _n(icon.left),
+                "y": _n(icon.top),
+                "w": _n(icon.width),
+                "h": _n(icon.height),
+            },
+            "rule": {"x": _n(left), "y": _n(rule_top)},
+        },
     )
 
 
-def email_banner_scene(spec: ToolkitSpec) -> Scene:
+def email_banner(spec: ToolkitSpec) -> Artwork:
     """A 600x100 banner for an e-mail signature, linked by the member to the verify page."""
     width, height = EMAIL_BANNER_SIZE
     column = (118.0, 586.0)
@@ -335,20 +403,24 @@ def email_banner_scene(spec: ToolkitSpec) -> Scene:
         min_size=7,
         align="left",
     )
-    return Scene(
+    return Artwork(
+        template="pledge/toolkit/email-banner.svg",
         width=width,
         height=height,
         title=f"{_('Partner for Protection member')}: {spec.store_name}. {_since(spec)}.",
-        background=WHITE,
-        shapes=(
-            Rect(box=Box(0, 0, 100, height), fill=NAVY),
-            *shield(Box(28, 20, 72, 72), fill=GOLD_BRIGHT, mark=NAVY),
-            Rect(box=Box(100, height - 4, width, height), fill=GOLD),
-            Rect(box=Box(0, height - 4, 100, height), fill=NAVY_DEEP),
-        ),
-        overlays=(
-            Text(block=title, fill=NAVY),
-            Text(block=name, fill=INK),
-            Text(block=since, fill=MUTED),
+        texts=(
+            TextPiece(title, brand.NAVY),
+            TextPiece(name, brand.INK),
+            TextPiece(since, brand.MUTED),
         ),
     )
+
+
+def emblem_svg(*, fill: str = brand.GOLD_BRIGHT, mark: str = brand.NAVY) -> str:
+    """The programme's emblem alone (a shield with a check mark), for the printed documents."""
+    return render_to_string("pledge/toolkit/emblem.svg", {"fill": fill, "mark": mark})
+
+
+def check_svg() -> str:
+    """A navy disc with a white check mark, the bullet of every deterrent statement."""
+    return render_to_string("pledge/toolkit/check.svg", {"c": brand.COLOURS})

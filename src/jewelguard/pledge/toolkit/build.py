@@ -1,44 +1,42 @@
-"""Making a store's toolkit, and keeping it on disk until what it shows changes.
+"""Making a store's toolkit, and keeping it in the documents storage until what it shows
+changes.
 
-Files live under ``MEDIA_ROOT/pledge/toolkit/<store id>/<language>/<key>/``, where the key
-hashes everything the files show (see ``ToolkitSpec.key``). A folder is complete once its
-``manifest.json`` exists: it is built beside its final place and renamed in one step, so a
-reader never sees half a toolkit, and two processes building at once both end up correct.
-A staging folder is named for the machine and process building it; one whose process is
-gone (a worker killed mid-build) is removed before the next build of that store.
+Files live under ``pledge/toolkit/<store id>/<language>/<key>/`` in the ``documents``
+storage, where the key is the fingerprint of everything the files show (``ToolkitSpec.key``).
+A toolkit is complete once its ``manifest.json`` exists: it is written last and names the
+stored file of each toolkit file, so a reader never sees half a toolkit, and two processes
+building at once both end up with a complete, correct one (the storage never overwrites).
 """
 
 from __future__ import annotations
 
 import json
-import os
-import re
-import shutil
-import socket
 import tempfile
-import time
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from jewelguard.core.documents import (
+    PAPERS,
+    document_read,
+    document_storage,
+    document_write,
+    documents_delete,
+)
 from jewelguard.playbook.selectors import scenario_list
 from jewelguard.pledge.toolkit import artwork, documents
-from jewelguard.pledge.toolkit.scene import render_png, render_svg
 from jewelguard.pledge.toolkit.spec import ToolkitSpec
 
 MANIFEST = "manifest.json"
 ZIP_NAME = "toolkit.zip"
-# ".<key>-build-<host>-<pid>-<random>": who is building it, to tell a dead build from a live one.
-STAGING = re.compile(r"^\.[^.]+-build-(?P<host>[A-Za-z0-9_.]+)-(?P<pid>\d+)-[a-z0-9_]+$")
-# A staging folder of another machine (shared storage) is removed once it is this old.
-FOREIGN_STAGING_MAX_AGE_S = 24 * 3600
+ROOT = "pledge/toolkit"
+# Unzipped, every file is readable by all, like any downloaded document (not 0600).
+ZIP_FILE_MODE = 0o644
 
 
 @dataclass(frozen=True)
@@ -93,32 +91,30 @@ FILES: tuple[ToolkitFile, ...] = (
     ToolkitFile("staff-briefing-letter.pdf", _("Staff briefing, Letter (PDF)"), "application/pdf"),
     ToolkitFile("staff-briefing-a4.pdf", _("Staff briefing, A4 (PDF)"), "application/pdf"),
 )
+# What a store's staff may download: the briefing is made for them.
+BRIEFING_FILES = tuple(f for f in FILES if f.name.startswith("staff-briefing-"))
 CONTENT_TYPES = {**{f.name: f.content_type for f in FILES}, ZIP_NAME: "application/zip"}
 
 
-def toolkit_root() -> Path:
-    return Path(settings.MEDIA_ROOT) / "pledge" / "toolkit"
-
-
-def toolkit_folder(spec: ToolkitSpec) -> Path:
-    return toolkit_root() / str(spec.store_id) / spec.language / spec.key()
+def toolkit_folder(spec: ToolkitSpec) -> str:
+    """The toolkit's folder in the documents storage."""
+    return f"{ROOT}/{spec.store_id}/{spec.language}/{spec.key()}"
 
 
 def _artwork(spec: ToolkitSpec) -> dict[str, bytes]:
     with translation.override(spec.language):
         files: dict[str, bytes] = {}
+        badge = artwork.badge(spec)
         for size in artwork.BADGE_SIZES:
-            # Below 512 px the text is drawn at twice the size and reduced, for even spacing.
-            detail = artwork.badge_scene(spec, size * 2) if size < 512 else None
-            files[f"badge-{size}.png"] = render_png(artwork.badge_scene(spec, size), detail=detail)
-        files["badge.svg"] = render_svg(artwork.badge_scene(spec, 1024))
+            files[f"badge-{size}.png"] = badge.png(width=size)
+        files["badge.svg"] = badge.svg(embed_fonts=True).encode()
         for (width, height), name in zip(
             artwork.SOCIAL_SIZES,
             ("social-square-1080x1080.png", "social-wide-1200x630.png"),
             strict=True,
         ):
-            files[name] = render_png(artwork.social_scene(spec, width, height))
-        files["email-signature-600x100.png"] = render_png(artwork.email_banner_scene(spec))
+            files[name] = artwork.social(spec, width, height).png()
+        files["email-signature-600x100.png"] = artwork.email_banner(spec).png()
     return files
 
 
@@ -126,7 +122,7 @@ def _documents(spec: ToolkitSpec) -> dict[str, bytes]:
     with translation.override(spec.language):
         files: dict[str, bytes] = {}
         scenarios = scenario_list()
-        for paper in documents.PAPERS:
+        for paper in PAPERS:
             files[f"signage-{paper.id}.pdf"] = documents.signage_pdf(spec, paper)
             files[f"staff-briefing-{paper.id}.pdf"] = documents.briefing_pdf(spec, paper, scenarios)
         files["README.txt"] = render_to_string(
@@ -138,8 +134,8 @@ def _documents(spec: ToolkitSpec) -> dict[str, bytes]:
 def toolkit_render(spec: ToolkitSpec) -> dict[str, bytes]:
     """Every file of the toolkit, in the spec's language, keyed by file name, and the ZIP.
 
-    The images are drawn in a second thread while WeasyPrint lays out the documents: Pillow
-    lets go of the interpreter lock while it draws and compresses, so the two overlap.
+    The images are rasterised in a second thread while WeasyPrint lays out the documents:
+    resvg lets go of the interpreter lock while it draws, so the two overlap.
     """
     with ThreadPoolExecutor(max_workers=1) as pool:
         images = pool.submit(_artwork, spec)
@@ -151,99 +147,115 @@ def toolkit_render(spec: ToolkitSpec) -> dict[str, bytes]:
     return files
 
 
+def _zip_entry(name: str, *, compress: bool) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=(2025, 1, 1, 0, 0, 0))
+    info.compress_type = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
+    info.create_system = 3  # Unix, so that unzip applies the mode below
+    info.external_attr = (0o100000 | ZIP_FILE_MODE) << 16
+    return info
+
+
 def _zip(files: dict[str, bytes], readme: str) -> bytes:
     with tempfile.SpooledTemporaryFile(max_size=64 * 1024 * 1024) as buffer:
         with zipfile.ZipFile(buffer, "w") as archive:
-            archive.writestr("README.txt", readme, compress_type=zipfile.ZIP_DEFLATED)
+            archive.writestr(_zip_entry("README.txt", compress=True), readme)
             for name, data in files.items():
                 # PNGs are compressed already; deflating them again only costs time.
-                method = zipfile.ZIP_STORED if name.endswith(".png") else zipfile.ZIP_DEFLATED
-                archive.writestr(name, data, compress_type=method)
+                archive.writestr(_zip_entry(name, compress=not name.endswith(".png")), data)
         buffer.seek(0)
         return buffer.read()
 
 
-def toolkit_ready(spec: ToolkitSpec) -> Path | None:
-    """The folder of this exact toolkit if it is complete on disk, else None."""
+@dataclass(frozen=True)
+class BuiltToolkit:
+    """A complete toolkit in the documents storage: where each of its files is stored."""
+
+    folder: str
+    key: str
+    stored: dict[str, str]
+
+    def name_of(self, file: str) -> str:
+        """The storage name of a toolkit file (KeyError for a name not in the toolkit)."""
+        return self.stored[file]
+
+    def read(self, file: str) -> bytes:
+        data = document_read(name=self.name_of(file))
+        if data is None:
+            raise FileNotFoundError(file)
+        return data
+
+
+def toolkit_ready(spec: ToolkitSpec) -> BuiltToolkit | None:
+    """This exact toolkit if it is complete in the storage, else None (nothing is built)."""
     folder = toolkit_folder(spec)
-    return folder if (folder / MANIFEST).is_file() else None
-
-
-def _host() -> str:
-    return re.sub(r"[^A-Za-z0-9_.]", "_", socket.gethostname())[:32] or "host"
-
-
-def _process_alive(pid: int) -> bool:
+    raw = document_read(name=f"{folder}/{MANIFEST}")
+    if raw is None:
+        return None
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+        manifest = json.loads(raw)
+        stored = {str(k): str(v) for k, v in manifest["stored"].items()}
+    except (ValueError, KeyError, AttributeError):
+        # Being written by another process right now, or damaged: not ready.
+        return None
+    return BuiltToolkit(folder=folder, key=spec.key(), stored=stored)
 
 
-def _staging_dead(path: Path) -> bool:
-    match = STAGING.match(path.name)
-    if match is not None and match["host"] == _host():
-        return not _process_alive(int(match["pid"]))
-    # Another machine's build, or an unnamed one from before: only once it is surely over.
-    try:
-        return time.time() - path.stat().st_mtime > FOREIGN_STAGING_MAX_AGE_S
-    except FileNotFoundError:
-        return False
-
-
-def toolkit_staging_clean(*, store_id: int) -> int:
-    """Remove the staging folders of dead builds of a store's toolkits; return how many."""
-    removed = 0
-    for staging in (toolkit_root() / str(store_id)).glob("*/.*"):
-        if staging.is_dir() and _staging_dead(staging):
-            shutil.rmtree(staging, ignore_errors=True)
-            removed += 1
-    return removed
-
-
-def toolkit_build(spec: ToolkitSpec) -> Path:
-    """The folder holding this toolkit, made now if it is not on disk yet.
-
-    Idempotent: a second run, or one after a build was killed, leaves one folder per store
-    and language and no staging folder of a dead build.
-    """
-    toolkit_staging_clean(store_id=spec.store_id)
+def toolkit_build(spec: ToolkitSpec) -> BuiltToolkit:
+    """This toolkit, made and stored now if it is not stored yet (in the worker only: a
+    request never builds a toolkit, it asks the worker to)."""
     ready = toolkit_ready(spec)
     if ready is not None:
         return ready
     folder = toolkit_folder(spec)
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(
-        tempfile.mkdtemp(prefix=f".{folder.name}-build-{_host()}-{os.getpid()}-", dir=folder.parent)
+    files = toolkit_render(spec)
+    stored = {
+        name: document_write(name=f"{folder}/{name}", content=data) for name, data in files.items()
+    }
+    manifest = {"key": spec.key(), "stored": stored, "sizes": {n: len(d) for n, d in files.items()}}
+    written = document_write(
+        name=f"{folder}/{MANIFEST}", content=json.dumps(manifest, indent=2).encode()
     )
+    if written != f"{folder}/{MANIFEST}":
+        # Another process finished the same toolkit first; theirs is identical: keep it.
+        storage = document_storage()
+        for name in (*stored.values(), written):
+            storage.delete(name)
+        theirs = toolkit_ready(spec)
+        if theirs is not None:
+            return theirs
+    _leftovers_remove(folder=folder, keep={*stored.values(), written})
+    _prune(spec)
+    return BuiltToolkit(folder=folder, key=spec.key(), stored=stored)
+
+
+def _leftovers_remove(*, folder: str, keep: set[str]) -> None:
+    """Remove files a killed build of this toolkit left beside it (the manifest names the rest).
+
+    Safe against a build still running: its own manifest can no longer take the name, so it
+    discards its files and serves this one.
+    """
+    storage = document_storage()
     try:
-        files = toolkit_render(spec)
-        for name, data in files.items():
-            (staging / name).write_bytes(data)
-        manifest = {"key": spec.key(), "files": {n: len(d) for n, d in files.items()}}
-        (staging / MANIFEST).write_text(json.dumps(manifest, indent=2))
-        try:
-            staging.rename(folder)
-        except OSError:
-            # Another process finished the same toolkit first; theirs is identical.
-            if toolkit_ready(spec) is None:
-                raise
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    _prune(folder)
-    return folder
+        _folders, files = storage.listdir(folder)
+    except FileNotFoundError:
+        return
+    for file in files:
+        if f"{folder}/{file}" not in keep:
+            storage.delete(f"{folder}/{file}")
 
 
-def _prune(keep: Path) -> None:
+def _prune(spec: ToolkitSpec) -> None:
     """Remove older toolkits of the same store and language: they show outdated facts."""
-    for sibling in keep.parent.iterdir():
-        if sibling != keep and sibling.is_dir() and not sibling.name.startswith("."):
-            shutil.rmtree(sibling, ignore_errors=True)
+    parent = f"{ROOT}/{spec.store_id}/{spec.language}"
+    try:
+        folders, _files = document_storage().listdir(parent)
+    except FileNotFoundError:
+        return
+    for folder in folders:
+        if folder != spec.key():
+            documents_delete(prefix=f"{parent}/{folder}")
 
 
 def toolkit_discard(*, store_id: int) -> None:
-    """Remove every cached toolkit of a store (e.g. when its member withdraws)."""
-    shutil.rmtree(toolkit_root() / str(store_id), ignore_errors=True)
+    """Remove every stored toolkit of a store (e.g. when its member withdraws)."""
+    documents_delete(prefix=f"{ROOT}/{store_id}")

@@ -1,46 +1,34 @@
 """Print-ready PDFs with WeasyPrint: the door and window signs, and the staff briefing.
 
-Both come in Letter and A4 (CSS ``@page size``). The store's name is measured with the same
-font as the artwork and set on the lines ``fit_text`` chose, so it never overflows its box.
-Call these inside ``translation.override(spec.language)``.
+Both come in Letter and A4 (``core.documents.PAPERS``), set in the shipped Inter, and are
+shrunk to their pages by ``core.documents.pdf_fit``. The store's name is measured with the
+same font as the artwork and set on the lines ``fit_text`` chose, so it never overflows its
+box. Call these inside ``translation.override(spec.language)``.
 """
 
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import segno
 from django.template.loader import render_to_string
-from weasyprint import HTML
+from weasyprint import HTML, Document
 from weasyprint.text.fonts import FontConfiguration
 
+from jewelguard.core import brand
+from jewelguard.core.brand import Weight
+from jewelguard.core.documents import Paper, pdf_fit
 from jewelguard.pledge.deterrents import deterrents_in_order
-from jewelguard.pledge.toolkit.artwork import circle, shield
-from jewelguard.pledge.toolkit.brand import GOLD_BRIGHT, NAVY, WHITE, Weight
+from jewelguard.pledge.toolkit.artwork import check_svg, emblem_svg
 from jewelguard.pledge.toolkit.layout import Box, fit_text
-from jewelguard.pledge.toolkit.scene import Polygon, Scene, Stroke, render_svg
 from jewelguard.pledge.toolkit.spec import ToolkitSpec
 
 # Text is measured at this many pixels per point: fine enough for exact line breaks.
 PX_PER_PT = 4.0
-# Smaller type, step by step, until a document fits its pages.
-SCALES = (1.0, 0.92, 0.85, 0.78, 0.7, 0.62)
-
-
-@dataclass(frozen=True)
-class Paper:
-    id: str
-    css: str
-    # Portrait width and height in points.
-    width: float
-    height: float
-
-
-LETTER = Paper(id="letter", css="letter", width=612.0, height=792.0)
-A4 = Paper(id="a4", css="A4", width=595.28, height=841.89)
-PAPERS = (LETTER, A4)
 
 
 @dataclass(frozen=True)
@@ -73,81 +61,49 @@ def fit_name_pt(
     )
 
 
-def _data_uri(svg: bytes) -> str:
-    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode()
+def _data_uri(svg: str) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
 
-def emblem_uri(*, fill: str = GOLD_BRIGHT, mark: str = NAVY) -> str:
-    shapes = shield(Box(0, 0, 100, 118), fill=fill, mark=mark)
-    return _data_uri(render_svg(Scene(width=100, height=118, title="", shapes=shapes)))
+@cache
+def emblem_uri() -> str:
+    return _data_uri(emblem_svg())
 
 
+@cache
 def check_uri() -> str:
-    """A navy disc with a white check mark, the bullet of every deterrent statement."""
-    scene = Scene(
-        width=100,
-        height=100,
-        title="",
-        shapes=(
-            Polygon(points=circle(50, 50, 50), fill=NAVY),
-            Stroke(points=((28, 52), (44, 67), (72, 36)), color=WHITE, width=11),
-        ),
-    )
-    return _data_uri(render_svg(scene))
+    return _data_uri(check_svg())
 
 
 def qr_uri(url: str) -> str:
     code = segno.make_qr(url, error="m", boost_error=False)
-    return str(code.svg_data_uri(dark=NAVY, light=WHITE, border=4, scale=1))
+    return str(code.svg_data_uri(dark=brand.NAVY, light=brand.WHITE, border=4, scale=1))
 
 
-def font_faces() -> list[dict[str, Any]]:
-    return [{"url": weight.path.as_uri(), "weight": weight.css} for weight in Weight]
-
-
-# The type scale that last fitted, per document kind: the staff briefing's text is the same
-# for every store of a language, so after the first one it fits at the first try.
-_fitted_scale: dict[tuple[str, ...], int] = {}
-
-
-def _render(
-    template: str,
-    context: dict[str, Any],
-    *,
-    pages: int,
-    sizes: dict[str, float],
-    same_as: tuple[str, ...],
-) -> bytes:
-    """Render with the largest ``sizes`` (points, scaled down in steps) that fit ``pages``.
-
-    ``same_as`` names what decides the fit, e.g. the language and paper; documents with the
-    same ``same_as`` start from the scale that fitted last time.
-    """
+def _renderer(
+    template: str, context: dict[str, Any], sizes: dict[str, float]
+) -> Callable[[float], Document]:
+    """A function laying the template out with its ``sizes`` (points) times a scale."""
     fonts = FontConfiguration()
-    document = None
-    start = _fitted_scale.get(same_as, 0)
-    for index in range(start, len(SCALES)):
-        size = {key: round(value * SCALES[index], 2) for key, value in sizes.items()}
-        html = render_to_string(template, {**context, "size": size, "fonts": font_faces()})
-        document = HTML(string=html).render(font_config=fonts)
-        if len(document.pages) <= pages:
-            _fitted_scale[same_as] = index
-            break
-    assert document is not None
-    return bytes(document.write_pdf())
+    base = {**context, "brand": brand.brand_context()}
+
+    def render(scale: float) -> Document:
+        size = {key: round(value * scale, 2) for key, value in sizes.items()}
+        html = render_to_string(template, {**base, "size": size})
+        return HTML(string=html).render(font_config=fonts)
+
+    return render
 
 
-def signage_pdf(spec: ToolkitSpec, paper: Paper) -> bytes:
-    """Two pages: a portrait door sign and a landscape window sign, in the member's language.
-
-    Each deterrent statement appears only if the member confirmed it for this store.
-    """
+def signage_context(spec: ToolkitSpec, paper: Paper) -> tuple[dict[str, Any], dict[str, float]]:
     margin = 0.075 * paper.width
+    statements = [str(d.sign) for d in deterrents_in_order(spec.statements)]
     door_name = fit_name_pt(
         spec.store_name,
         width_pt=paper.width - 2 * margin,
-        height_pt=110,
-        max_pt=44,
+        # Without statements the name has the room they would take.
+        height_pt=110 if statements else 150,
+        max_pt=44 if statements else 54,
         min_pt=14,
         max_lines=3,
     )
@@ -160,7 +116,6 @@ def signage_pdf(spec: ToolkitSpec, paper: Paper) -> bytes:
         min_pt=11,
         max_lines=4,
     )
-    statements = [str(d.sign) for d in deterrents_in_order(spec.statements)]
     context = {
         "spec": spec,
         "paper": paper,
@@ -173,12 +128,27 @@ def signage_pdf(spec: ToolkitSpec, paper: Paper) -> bytes:
     }
     # Fewer statements, larger type.
     few = len(statements) <= 4
-    return _render(
-        "pledge/toolkit/signage.html",
-        context,
+    sizes = {"door": 21.0 if few else 17.0, "window": 30.0 if few else 22.0}
+    return context, sizes
+
+
+def signage_document(spec: ToolkitSpec, paper: Paper, *, scale: float = 1.0) -> Document:
+    """The signs laid out (not yet a PDF), e.g. to measure where their content lands."""
+    context, sizes = signage_context(spec, paper)
+    return _renderer("pledge/toolkit/signage.html", context, sizes)(scale)
+
+
+def signage_pdf(spec: ToolkitSpec, paper: Paper) -> bytes:
+    """Two pages: a portrait door sign and a landscape window sign, in the member's language.
+
+    Each deterrent statement appears only if the member confirmed it for this store; without
+    any, the emblem and the pledge fill the signs instead.
+    """
+    context, sizes = signage_context(spec, paper)
+    return pdf_fit(
+        render=_renderer("pledge/toolkit/signage.html", context, sizes),
         pages=2,
-        sizes={"door": 21.0 if few else 17.0, "window": 30.0 if few else 22.0},
-        same_as=("signage", spec.language, paper.id, ",".join(spec.statements)),
+        kind=("signage", spec.language, paper.id, ",".join(spec.statements)),
     )
 
 
@@ -199,12 +169,14 @@ def briefing_pdf(spec: ToolkitSpec, paper: Paper, scenarios: list[Any]) -> bytes
         "columns": _two_columns(scenarios),
         "emblem": emblem_uri(),
     }
-    return _render(
-        "pledge/toolkit/briefing.html",
-        context,
+    return pdf_fit(
+        render=_renderer(
+            "pledge/toolkit/briefing.html",
+            context,
+            {"title": 10.5, "timing": 7.2, "step": 8.0, "gap": 9.0},
+        ),
         pages=1,
-        sizes={"title": 10.5, "timing": 7.2, "step": 8.0, "gap": 9.0},
-        same_as=("briefing", spec.language, paper.id, spec.briefing_digest),
+        kind=("briefing", spec.language, paper.id, spec.briefing_digest),
     )
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-from jewelguard.pledge.toolkit.brand import Weight, font
+from jewelguard.core.brand import Weight, font
 
 Align = Literal["left", "center", "right"]
 VAlign = Literal["top", "middle", "bottom"]

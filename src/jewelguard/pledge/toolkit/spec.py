@@ -1,16 +1,17 @@
-"""What one store's toolkit shows, and the cache key made of exactly that."""
+"""What one store's toolkit shows, and the fingerprint made of exactly that."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
-# Raise when a change to the design is not caught by design_digest() (e.g. a system library).
-TEMPLATE_VERSION = 1
+from jewelguard.core import brand, documents
+from jewelguard.core.documents import design_version, document_fingerprint
+
+# Raise when a change to the design is not caught by design_digest() (e.g. a library upgrade).
+TEMPLATE_VERSION = 2
 
 PACKAGE = Path(__file__).resolve().parent
 PLEDGE_APP = PACKAGE.parent
@@ -36,25 +37,21 @@ class ToolkitSpec:
         """A hash of everything the files show, and of the code and templates that draw them."""
         shown = asdict(self)
         shown.pop("store_id")
-        shown["template_version"] = TEMPLATE_VERSION
-        shown["design"] = design_digest()
-        encoded = json.dumps(shown, sort_keys=True, ensure_ascii=False).encode()
-        return hashlib.sha256(encoded).hexdigest()[:32]
+        return document_fingerprint(inputs=shown, design=design_digest())
 
 
 @cache
 def design_digest() -> str:
-    """A fingerprint of the toolkit's code, fonts, document templates and French catalogue."""
-    digest = hashlib.sha256()
-    sources = [
-        *sorted(PACKAGE.glob("*.py")),
-        *sorted(PACKAGE.glob("fonts/*.otf")),
-        *sorted((PLEDGE_APP / "templates" / "pledge" / "toolkit").glob("*")),
-        *sorted((PLEDGE_APP / "locale").glob("*/LC_MESSAGES/django.mo")),
-        PLEDGE_APP / "deterrents.py",
-    ]
-    for path in sources:
-        if path.is_file():
-            digest.update(path.name.encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
+    """A fingerprint of the toolkit's code, fonts, templates, colours and French catalogue."""
+    return design_version(
+        paths=[
+            *sorted(PACKAGE.glob("*.py")),
+            *brand.font_files(),
+            Path(brand.__file__),
+            Path(documents.__file__),
+            *sorted((PLEDGE_APP / "templates" / "pledge" / "toolkit").glob("*")),
+            *sorted((PLEDGE_APP / "locale").glob("*/LC_MESSAGES/django.mo")),
+            PLEDGE_APP / "deterrents.py",
+        ],
+        version=TEMPLATE_VERSION,
+    )
