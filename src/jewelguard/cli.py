@@ -57,11 +57,29 @@ def _serve(host: str, port: int, workers: int) -> None:
     )
 
 
+# How often each worker deletes live-update events past their retention.
+PRUNE_EVERY_SECONDS = 3600
+
+
 def _worker() -> None:
+    import threading
+
     from django.core.management import call_command
 
-    # No autoreloader: it would fork a second process that outlives a stopped parent.
-    call_command("db_worker", "--interval", "0.5", "--no-reload")
+    from jewelguard.core.events import event_prune_periodically
+
+    stop = threading.Event()
+    threading.Thread(
+        target=event_prune_periodically,
+        kwargs={"every_seconds": PRUNE_EVERY_SECONDS, "stop": stop},
+        name="events-prune",
+        daemon=True,
+    ).start()
+    try:
+        # No autoreloader: it would fork a second process that outlives a stopped parent.
+        call_command("db_worker", "--interval", "0.5", "--no-reload")
+    finally:
+        stop.set()
 
 
 def _stop_with_parent() -> None:

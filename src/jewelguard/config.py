@@ -49,6 +49,9 @@ class Config:
     # Where contact and media inquiries are e-mailed.
     contact_recipients: list[str]
     media_recipients: list[str]
+    # Live updates: how long events are kept for replay, how often an idle stream says so.
+    events_retention_days: int = 7
+    events_heartbeat_seconds: int = 15
 
 
 def _flag(env: dict[str, str], name: str, default: bool) -> bool:
@@ -177,4 +180,8 @@ def load(env: dict[str, str] | None = None) -> Config:
         site_url=site_url,
         contact_recipients=_list(env, "JEWELGUARD_CONTACT_EMAILS", ["contact@localhost"]),
         media_recipients=_list(env, "JEWELGUARD_MEDIA_EMAILS", ["media@localhost"]),
+        events_retention_days=_int(env, "JEWELGUARD_EVENTS_RETENTION_DAYS", 7, low=1, high=3650),
+        events_heartbeat_seconds=_int(
+            env, "JEWELGUARD_EVENTS_HEARTBEAT_SECONDS", 15, low=1, high=300
+        ),
     )
