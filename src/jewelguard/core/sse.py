@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 import time
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
@@ -39,10 +40,14 @@ from django.utils.translation import gettext as _
 from jewelguard.core.events import topic_group, wake_layer
 from jewelguard.core.models import Event
 
+logger = logging.getLogger(__name__)
+
 REPLAY_BATCH = 200
 MAX_EVENT_ID = 2**63 - 1
 # How long the browser waits before reconnecting after the stream drops (milliseconds).
 RETRY_MS = 2000
+# Streams open in this process; logged as each one closes.
+_open_streams = 0
 
 
 def _events_after(topics: Sequence[str], after: int) -> list[tuple[int, str, Any, str]]:
@@ -96,9 +101,12 @@ def _frame(pk: int, topic: str, payload: Any, created_at: str) -> str:
 async def _stream(
     *, topics: list[str], after: int, heartbeat: float, poll: float
 ) -> AsyncIterator[str]:
+    global _open_streams
     layer = wake_layer()
     channel = None
     groups = [topic_group(topic=topic) for topic in topics]
+    opened = time.monotonic()
+    _open_streams += 1
     try:
         if layer is not None:
             # Subscribe before the first read: an event committed in between is then either
@@ -132,9 +140,17 @@ async def _stream(
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(layer.receive(channel), timeout=left)
     finally:
-        if layer is not None and channel is not None:
-            for group in groups:
-                await layer.group_discard(group, channel)
+        _open_streams -= 1
+        try:
+            if layer is not None and channel is not None:
+                for group in groups:
+                    await layer.group_discard(group, channel)
+        finally:
+            logger.info(
+                "live stream closed after %.0f s; %d open in this process",
+                time.monotonic() - opened,
+                _open_streams,
+            )
 
 
 async def sse_response(
