@@ -43,6 +43,9 @@ def _setup() -> None:
             cursor.execute("PRAGMA journal_mode=WAL")
 
 
+STREAMS_SHUTDOWN_SECONDS = 3
+
+
 def _serve(host: str, port: int, workers: int) -> None:
     import uvicorn
 
@@ -54,6 +57,8 @@ def _serve(host: str, port: int, workers: int) -> None:
         lifespan="off",
         access_log=False,
         proxy_headers=True,
+        # Live-update streams never end by themselves; on shutdown they get this long.
+        timeout_graceful_shutdown=STREAMS_SHUTDOWN_SECONDS,
     )
 
 

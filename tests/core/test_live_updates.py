@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -342,8 +343,8 @@ def _closed_streams(site: LiveSite) -> list[int]:
     ]
 
 
-def _redis_groups(site: LiveSite) -> int | None:
-    """How many channel-layer groups have members (None without Redis)."""
+def _redis_memberships(site: LiveSite, email: str) -> int | None:
+    """How many channels follow this user's topic in Redis (None without Redis)."""
     url = site.env.get("JEWELGUARD_REDIS_URL")
     if not url:
         return None
@@ -351,13 +352,14 @@ def _redis_groups(site: LiveSite) -> int | None:
 
     client = redis.Redis.from_url(url)
     try:
-        return sum(1 for key in client.scan_iter(match="asgi:group:events.*") if client.zcard(key))
+        return int(client.zcard(f"asgi:group:events.user.{site.users[email]}"))
     finally:
         client.close()
 
 
 def test_streams_of_clients_that_went_away_leave_nothing_behind(live_site):
     closed_before = len(_closed_streams(live_site))
+    members_before = _redis_memberships(live_site, ANA)
     clients = 5
 
     async def scenario() -> int | None:
@@ -365,26 +367,33 @@ def test_streams_of_clients_that_went_away_leave_nothing_behind(live_site):
             client = await stack.enter_async_context(
                 live_site.logged_in_client(ANA, timeout=httpx.Timeout(10, read=10))
             )
+            streams = []  # kept: a dropped reader closes its connection
             for _ in range(clients):
                 response = await stack.enter_async_context(
                     client.stream("GET", _stream_url(live_site, ANA))
                 )
-                assert "connected" in (await anext(_messages(response))).comments
-            return _redis_groups(live_site)
+                streams.append(_messages(response))
+                assert "connected" in (await anext(streams[-1])).comments
+            await asyncio.sleep(0.5)
+            assert len(_closed_streams(live_site)) == closed_before  # all five still open
+            return _redis_memberships(live_site, ANA)
 
     # given five open streams, when their clients go away (the connections close)
-    groups_during = asyncio.run(scenario())
+    members_during = asyncio.run(scenario())
     deadline = time.monotonic() + 5
-    while len(_closed_streams(live_site)) < closed_before + clients:
-        assert time.monotonic() < deadline, live_site.log("web")[-3000:]
+    closed = _closed_streams(live_site)
+    while len(closed) < closed_before + clients or closed[-1] != 0:
+        assert time.monotonic() < deadline, "\n".join(
+            line for line in live_site.log("web").splitlines() if "live stream" in line
+        )
         time.sleep(0.1)
+        closed = _closed_streams(live_site)
 
     # then the server has ended each of them, keeping none open
-    assert _closed_streams(live_site)[-1] == 0
-    if groups_during is not None:
+    if members_before is not None:
         # and, with Redis, left no channel-layer membership behind
-        assert groups_during >= 1
-        assert _redis_groups(live_site) == 0
+        assert members_during == members_before + clients
+        assert _redis_memberships(live_site, ANA) == members_before
     # and it still serves
     assert httpx.get(f"{live_site.base}/healthz", timeout=5).status_code == 200
 
@@ -442,3 +451,32 @@ def test_page_hears_what_the_worker_publishes_within_a_second_and_across_a_resta
         "live-update latency, worker to page (ms):",
         [round(n["receivedAt"] - n["publishedAt"]) for n in (notices[0], notices[3])],
     )
+
+
+def test_web_server_stops_promptly_with_streams_open(live_site):
+    # given a page following its stream
+    async def scenario() -> float:
+        client = live_site.logged_in_client(ANA, timeout=httpx.Timeout(10, read=30))
+        async with client, client.stream("GET", _stream_url(live_site, ANA)) as response:
+            stream = _messages(response)
+            await anext(stream)
+            # when the operator stops the web server (Ctrl-C)
+            assert live_site.web is not None
+            live_site.web.send_signal(signal.SIGINT)
+            started = time.monotonic()
+            # then the stream ends, and so does the server, within seconds
+            with contextlib.suppress(httpx.HTTPError):
+                async for _message in stream:
+                    pass
+            await asyncio.to_thread(live_site.web.wait, 20)
+            return time.monotonic() - started
+
+    try:
+        took = asyncio.run(scenario())
+        assert live_site.web is not None
+        assert live_site.web.returncode == 0
+        assert took < 10
+    finally:
+        if live_site.web is not None and live_site.web.poll() is None:
+            live_site.kill_web()
+        live_site.start_web()

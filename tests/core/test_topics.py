@@ -106,3 +106,13 @@ def test_malformed_last_event_id_is_a_bad_request_naming_it(member, bad):
 def test_stream_answers_only_get(member):
     response = client_for(member.owner).post("/events/stream?topic=user:" + str(member.owner.pk))
     assert response.status_code == 405
+
+
+def test_refusal_speaks_french_to_a_french_browser(member, other_member):
+    response = client_for(member.owner).get(
+        "/events/stream",
+        {"topic": f"user:{other_member.owner.pk}"},
+        headers={"Accept-Language": "fr-CA"},
+    )
+    assert response.status_code == 403
+    assert "vous ne pouvez pas suivre ce sujet" in response.content.decode()

@@ -98,22 +98,82 @@ def _frame(pk: int, topic: str, payload: Any, created_at: str) -> str:
     return f"id: {pk}\ndata: {data}\n\n"
 
 
+class _Wakeups:
+    """Wake-ups for one stream from the channel layer, received in a task of its own.
+
+    The stream itself only ever waits on an ``asyncio.Event``: a channel-layer receive that is
+    cancelled mid-way (channels_redis, redis-py) may swallow the cancellation, and the stream
+    must end the moment its client goes away.
+    """
+
+    def __init__(self, layer: Any, topics: Sequence[str]) -> None:
+        self.layer = layer
+        self.groups = [topic_group(topic=topic) for topic in topics]
+        self.channel = ""
+        self.event = asyncio.Event()
+        self.closed = False
+        self.listener: asyncio.Task[None] | None = None
+
+    async def open(self) -> None:
+        self.channel = await self.layer.new_channel()
+        await self.renew()
+        self.listener = asyncio.create_task(self._listen())
+
+    async def renew(self) -> None:
+        # Group memberships expire (a day by default); a long stream renews them.
+        for group in self.groups:
+            await self.layer.group_add(group, self.channel)
+
+    async def _listen(self) -> None:
+        while not self.closed:
+            try:
+                await self.layer.receive(self.channel)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                # Redis is away: the stream still reads the database at each heartbeat.
+                logger.warning("live stream lost its wake-ups; retrying", exc_info=True)
+                await asyncio.sleep(1)
+                continue
+            self.event.set()
+
+    async def wait(self, timeout: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.event.wait(), timeout=timeout)
+        self.event.clear()
+
+    async def close(self) -> None:
+        self.closed = True
+        if self.listener is not None:
+            self.listener.cancel()
+        if not self.channel:
+            return
+        for group in self.groups:
+            await self.layer.group_discard(group, self.channel)
+        # Ends a receive that ignored the cancellation; expires unread otherwise.
+        await self.layer.send(self.channel, {"type": "stream.closed"})
+
+
+def _cancel_pending() -> None:
+    """Raise CancelledError if this task was cancelled while a wait swallowed it (3.11)."""
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError
+
+
 async def _stream(
     *, topics: list[str], after: int, heartbeat: float, poll: float
 ) -> AsyncIterator[str]:
     global _open_streams
     layer = wake_layer()
-    channel = None
-    groups = [topic_group(topic=topic) for topic in topics]
+    wakeups = _Wakeups(layer, topics) if layer is not None else None
     opened = time.monotonic()
     _open_streams += 1
     try:
-        if layer is not None:
+        if wakeups is not None:
             # Subscribe before the first read: an event committed in between is then either
             # read or announced, never missed.
-            channel = await layer.new_channel()
-            for group in groups:
-                await layer.group_add(group, channel)
+            await wakeups.open()
         yield f"retry: {RETRY_MS}\n: connected\n\n"
         quiet_since = time.monotonic()
         while True:
@@ -129,22 +189,21 @@ async def _stream(
             if left <= 0:
                 yield ": heartbeat\n\n"
                 quiet_since = time.monotonic()
-                if layer is not None:
-                    # Group memberships expire (a day by default); a long stream renews them.
-                    for group in groups:
-                        await layer.group_add(group, channel)
+                if wakeups is not None:
+                    await wakeups.renew()
                 continue
-            if layer is None:
+            if wakeups is None:
                 await asyncio.sleep(min(poll, left))
             else:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(layer.receive(channel), timeout=left)
+                await wakeups.wait(left)
+            _cancel_pending()
     finally:
         _open_streams -= 1
         try:
-            if layer is not None and channel is not None:
-                for group in groups:
-                    await layer.group_discard(group, channel)
+            if wakeups is not None:
+                await wakeups.close()
+        except Exception:
+            logger.warning("live stream could not leave its groups", exc_info=True)
         finally:
             logger.info(
                 "live stream closed after %.0f s; %d open in this process",
