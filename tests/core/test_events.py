@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime, timedelta
 from io import StringIO
 
@@ -11,7 +12,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
-from jewelguard.core.events import event_prune, publish_on_commit
+from jewelguard.core.events import event_prune, event_prune_periodically, publish_on_commit
 from jewelguard.core.models import Event
 
 pytestmark = pytest.mark.django_db
@@ -136,3 +137,22 @@ def test_prune_command_refuses_a_retention_under_a_day():
     assert exit_.value.code == 2
     assert "--days" in err.getvalue()
     assert Event.objects.count() == 1
+
+
+class _OneRound(threading.Event):
+    """A stop signal that ends the pruning loop after its first round."""
+
+    def wait(self, timeout: float | None = None) -> bool:
+        self.set()
+        return True
+
+
+@pytest.mark.django_db(transaction=True)
+def test_worker_pruning_loop_prunes_then_waits_for_the_next_round(settings):
+    settings.JEWELGUARD_EVENTS_RETENTION_DAYS = 7
+    _event_aged(8)
+    newer = _event_aged(1)
+
+    event_prune_periodically(every_seconds=3600, stop=_OneRound())
+
+    assert list(Event.objects.values_list("pk", flat=True)) == [newer.pk]
