@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import os
+import asyncio
+import contextlib
 import shutil
 import socket
 from collections.abc import Iterator
@@ -20,10 +21,6 @@ from django.test import Client
 
 from jewelguard.accounts import services
 from jewelguard.accounts.models import Agency, Member, Role, StaffRight, Store, User
-
-# Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run
-# beside one unless told it is safe, which it is here: each test has its own thread.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 PASSWORD = "correct-horse-battery"
@@ -180,6 +177,58 @@ def tasks_immediate(settings) -> None:
 def run_queued_tasks() -> None:
     """The task worker, in this process, until the queue holds nothing ready to run."""
     call_command("task_worker", "--batch", "--no-startup-delay", verbosity=0)
+
+
+def _drives_a_browser(item: pytest.Item) -> bool:
+    return item.get_closest_marker("browser") is not None or "page" in getattr(
+        item, "fixturenames", ()
+    )
+
+
+@contextlib.contextmanager
+def _beside_playwright(item: pytest.Item, *, session_ends: bool) -> Iterator[None]:
+    """Run a test phase as Django would run it, whatever Playwright left in this thread.
+
+    Playwright's sync API keeps its event loop marked as running in the test thread from the
+    first browser test to the end of the session. Django's ORM rightly refuses sync access
+    beside a running loop, so browser tests (whose loop only drives the browser) get
+    DJANGO_ALLOW_ASYNC_UNSAFE, and so does the end of the session, when the test database and
+    Playwright are torn down together. Every other test runs with the mark lifted, exactly as
+    in production: no flag, no loop, so async code (the live-update streams) is tested as it
+    runs.
+    """
+    if session_ends or _drives_a_browser(item):
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+            yield
+        return
+    loop = asyncio._get_running_loop()
+    if loop is None:
+        yield
+        return
+    asyncio._set_running_loop(None)
+    try:
+        yield
+    finally:
+        asyncio._set_running_loop(loop)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Iterator[None]:
+    with _beside_playwright(item, session_ends=False):
+        return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    with _beside_playwright(item, session_ends=False):
+        return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    with _beside_playwright(item, session_ends=nextitem is None):
+        return (yield)
 
 
 @pytest.fixture(scope="session")

@@ -150,6 +150,35 @@ def test_a_url_with_the_wrong_scheme_is_named(production, name, url):
         load(production)
 
 
+def test_live_update_settings_default_to_a_week_and_fifteen_seconds(production):
+    config = load(production)
+    assert (config.events_retention_days, config.events_heartbeat_seconds) == (7, 15)
+
+
+def test_live_update_settings_are_taken_as_given(production):
+    production["JEWELGUARD_EVENTS_RETENTION_DAYS"] = "30"
+    production["JEWELGUARD_EVENTS_HEARTBEAT_SECONDS"] = "25"
+    config = load(production)
+    assert (config.events_retention_days, config.events_heartbeat_seconds) == (30, 25)
+
+
+@pytest.mark.parametrize(
+    ("name", "raw"),
+    [
+        ("JEWELGUARD_EVENTS_RETENTION_DAYS", "0"),
+        ("JEWELGUARD_EVENTS_RETENTION_DAYS", "a week"),
+        ("JEWELGUARD_EVENTS_RETENTION_DAYS", "99999999999999999999"),
+        ("JEWELGUARD_EVENTS_HEARTBEAT_SECONDS", "0"),
+        ("JEWELGUARD_EVENTS_HEARTBEAT_SECONDS", "1.5"),
+        ("JEWELGUARD_EVENTS_HEARTBEAT_SECONDS", "3600"),
+    ],
+)
+def test_a_bad_live_update_setting_is_named(production, name, raw):
+    production[name] = raw
+    with pytest.raises(ConfigError, match=name):
+        load(production)
+
+
 def test_postgres_and_redis_urls_are_taken_as_given(production):
     production["JEWELGUARD_DATABASE_URL"] = "postgres://jg:pw@127.0.0.1:5432/jewelguard"
     production["JEWELGUARD_REDIS_URL"] = "redis://127.0.0.1:6379/0"

@@ -43,6 +43,9 @@ def _setup() -> None:
             cursor.execute("PRAGMA journal_mode=WAL")
 
 
+STREAMS_SHUTDOWN_SECONDS = 3
+
+
 def _serve(host: str, port: int, workers: int) -> None:
     import uvicorn
 
@@ -54,14 +57,34 @@ def _serve(host: str, port: int, workers: int) -> None:
         lifespan="off",
         access_log=False,
         proxy_headers=True,
+        # Live-update streams never end by themselves; on shutdown they get this long.
+        timeout_graceful_shutdown=STREAMS_SHUTDOWN_SECONDS,
     )
 
 
+# How often each worker deletes live-update events past their retention.
+PRUNE_EVERY_SECONDS = 3600
+
+
 def _worker() -> None:
+    import threading
+
     from django.core.management import call_command
 
-    # django-tasks-db's worker, with a heartbeat: a dead worker's tasks are run again.
-    call_command("task_worker", "--interval", "0.5")
+    from jewelguard.core.events import event_prune_periodically
+
+    stop = threading.Event()
+    threading.Thread(
+        target=event_prune_periodically,
+        kwargs={"every_seconds": PRUNE_EVERY_SECONDS, "stop": stop},
+        name="events-prune",
+        daemon=True,
+    ).start()
+    try:
+        # django-tasks-db's worker, with a heartbeat: a dead worker's tasks are run again.
+        call_command("task_worker", "--interval", "0.5")
+    finally:
+        stop.set()
 
 
 def _stop_with_parent() -> None:

@@ -51,6 +51,9 @@ class Config:
     media_recipients: list[str]
     # A task whose worker has not beaten its heartbeat for this long is run again.
     task_lease_seconds: int = 60
+    # Live updates: how long events are kept for replay, how often an idle stream says so.
+    events_retention_days: int = 7
+    events_heartbeat_seconds: int = 15
 
 
 def _flag(env: dict[str, str], name: str, default: bool) -> bool:
@@ -180,4 +183,8 @@ def load(env: dict[str, str] | None = None) -> Config:
         contact_recipients=_list(env, "JEWELGUARD_CONTACT_EMAILS", ["contact@localhost"]),
         media_recipients=_list(env, "JEWELGUARD_MEDIA_EMAILS", ["media@localhost"]),
         task_lease_seconds=_int(env, "JEWELGUARD_TASK_LEASE_SECONDS", 60, low=2, high=86400),
+        events_retention_days=_int(env, "JEWELGUARD_EVENTS_RETENTION_DAYS", 7, low=1, high=3650),
+        events_heartbeat_seconds=_int(
+            env, "JEWELGUARD_EVENTS_HEARTBEAT_SECONDS", 15, low=1, high=300
+        ),
     )

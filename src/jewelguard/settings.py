@@ -23,6 +23,10 @@ JEWELGUARD_SITE_URL = CONFIG.site_url
 JEWELGUARD_MAP_TILES_URL = CONFIG.map_tiles_url
 JEWELGUARD_CONTACT_RECIPIENTS = CONFIG.contact_recipients
 JEWELGUARD_MEDIA_RECIPIENTS = CONFIG.media_recipients
+JEWELGUARD_EVENTS_RETENTION_DAYS = CONFIG.events_retention_days
+JEWELGUARD_EVENTS_HEARTBEAT_SECONDS = CONFIG.events_heartbeat_seconds
+# Without Redis, a live stream looks for new events this often (seconds).
+JEWELGUARD_EVENTS_POLL_SECONDS = 0.25
 
 INSTALLED_APPS = [
     "jewelguard.core",
