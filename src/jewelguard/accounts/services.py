@@ -17,6 +17,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -40,6 +41,7 @@ from jewelguard.accounts.models import (
     User,
 )
 from jewelguard.accounts.permissions import ANALYST_VIEWABLE_MODELS, ANALYSTS_GROUP
+from jewelguard.core.audit import audit_record
 
 logger = logging.getLogger(__name__)
 
@@ -375,7 +377,17 @@ def store_update(*, store: Store, details: StoreDetails) -> Store:
 
 
 @transaction.atomic
-def store_delete(*, store: Store) -> None:
+def store_delete(
+    *, store: Store, actor: User | None = None, request: HttpRequest | None = None
+) -> None:
+    """Remove a store with its hours, staff grants and toolkit; the audit log keeps its name."""
+    audit_record(
+        actor=actor,
+        action="store.deleted",
+        target=store,
+        request=request,
+        details={"member_id": store.member_id},
+    )
     store.delete()
 
 
@@ -470,11 +482,27 @@ def staff_invitation_accept(*, token: str, user: User) -> list[StaffGrant]:
     return grants
 
 
-def staff_grant_revoke(*, grant: StaffGrant) -> None:
+@transaction.atomic
+def staff_grant_revoke(
+    *, grant: StaffGrant, actor: User | None = None, request: HttpRequest | None = None
+) -> None:
+    """Take a staff user's access to one store away."""
+    audit_record(
+        actor=actor,
+        action="staff.removed",
+        target=grant,
+        # The staff person's address stays out of the log: the grant's id and store suffice.
+        target_repr=f"staff grant #{grant.pk} at {grant.store.name}",
+        request=request,
+        details={"user_id": grant.user_id, "store_id": grant.store_id},
+    )
     grant.delete()
 
 
-def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
+@transaction.atomic
+def api_token_create(
+    *, user: User, name: str, request: HttpRequest | None = None
+) -> tuple[ApiToken, str]:
     """A new API token; the plain token is returned once and only its hash is kept."""
     token = "jg_" + secrets.token_urlsafe(32)
     api_token = ApiToken(
@@ -482,8 +510,19 @@ def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     )
     api_token.full_clean()
     api_token.save()
+    audit_record(actor=user, action="api_token.created", target=api_token, request=request)
     return api_token, token
 
 
-def api_token_revoke(*, api_token: ApiToken) -> None:
+@transaction.atomic
+def api_token_revoke(
+    *, api_token: ApiToken, actor: User | None = None, request: HttpRequest | None = None
+) -> None:
+    audit_record(
+        actor=actor,
+        action="api_token.revoked",
+        target=api_token,
+        request=request,
+        details={"user_id": api_token.user_id},
+    )
     api_token.delete()

@@ -6,3 +6,8 @@ class PledgeConfig(AppConfig):
     name = "jewelguard.pledge"
     label = "pledge"
     verbose_name = _("Pledge")
+
+    def ready(self) -> None:
+        from jewelguard.pledge.permissions import pledge_policies_register
+
+        pledge_policies_register()

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import get_language
@@ -17,16 +17,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jewelguard.accounts.models import Member, Store, User
-from jewelguard.accounts.permissions import (
-    StoreAction,
-    member_of,
-    store_allows,
-    user_is_association_staff,
-)
+from jewelguard.accounts.permissions import member_of, user_is_association_staff
+from jewelguard.core.permissions import Action, object_get_or_refuse
 from jewelguard.pledge import selectors, services
 from jewelguard.pledge.forms import PledgeForm, SignageForm, ToolkitLanguageForm, WithdrawForm
 from jewelguard.pledge.languages import language_or_default, supported_languages
 from jewelguard.pledge.models import Pledge
+from jewelguard.pledge.permissions import TOOLKIT
 from jewelguard.pledge.texts import current_pledge_version
 from jewelguard.pledge.toolkit.build import (
     CONTENT_TYPES,
@@ -111,6 +108,7 @@ def take(request: HttpRequest) -> HttpResponse:
                 text_version=form.cleaned_data["version"],
                 language=language_or_default(get_language()),
                 taken_by=_user(request),
+                request=request,
             )
         except ValidationError as error:
             form.add_service_errors(error)
@@ -128,7 +126,12 @@ def withdraw(request: HttpRequest) -> HttpResponse:
     form = WithdrawForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.pledge_withdraw(member=member, reason=form.cleaned_data["reason"])
+            services.pledge_withdraw(
+                member=member,
+                reason=form.cleaned_data["reason"],
+                actor=_user(request),
+                request=request,
+            )
         except ValidationError as error:
             form.add_service_errors(error)
         else:
@@ -153,12 +156,18 @@ def toolkit_stores(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _toolkit_store(request: HttpRequest, store_id: int) -> tuple[Store, Pledge | None]:
-    """The store if this user may handle its toolkit (its owner, an admin, staff who may
-    edit it); 404 for anyone else, so that nobody learns another member's stores exist."""
-    store = get_object_or_404(Store.objects.select_related("member", "member__owner"), pk=store_id)
-    if not store_allows(user=request.user, store=store, action=StoreAction.EDIT):
-        raise Http404
+def _toolkit_store(
+    request: HttpRequest, store_id: int, action: Action = Action.VIEW
+) -> tuple[Store, Pledge | None]:
+    """The store if this user may take ``action`` on its toolkit (pledge.permissions); 404
+    for anyone who may not see it, so that nobody learns another member's stores exist."""
+    store = object_get_or_refuse(
+        Store.objects.select_related("member", "member__owner"),
+        pk=store_id,
+        user=request.user,
+        action=action,
+        kind=TOOLKIT,
+    )
     return store, selectors.pledge_active_for(member=store.member)
 
 
@@ -222,7 +231,7 @@ def toolkit_store(request: HttpRequest, store_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def toolkit_signage(request: HttpRequest, store_id: int) -> HttpResponse:
-    store, pledge = _toolkit_store(request, store_id)
+    store, pledge = _toolkit_store(request, store_id, Action.CHANGE)
     if pledge is None:
         return render(request, "pledge/toolkit_invitation.html", {"store": store})
     form = SignageForm(request.POST)
