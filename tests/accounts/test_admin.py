@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from jewelguard.accounts.models import Role, Store, User
+from jewelguard.accounts.models import Store, User
 from jewelguard.accounts.permissions import ANALYSTS_GROUP
-from tests.conftest import client_for, make_user
+from tests.conftest import client_for
+from tests.factories import AdminFactory
 
 
 def test_analyst_is_in_the_analysts_group_with_view_rights_only(analyst):
@@ -56,7 +57,7 @@ def test_anonymous_cannot_enter_the_admin(client, db):
 
 
 def test_administrator_adds_a_user_in_the_admin(db):
-    admin = make_user("ops@association.example", role=Role.ADMIN)
+    admin = AdminFactory(email="ops@association.example")
     assert admin.is_superuser and admin.is_staff
     client = client_for(admin)
     assert client.get("/admin/accounts/user/add/").status_code == 200
@@ -70,7 +71,7 @@ def test_administrator_adds_a_user_in_the_admin(db):
 
 
 def test_administrator_renames_a_store_but_location_stays_with_the_geocoder(db, store):
-    admin = make_user("ops@association.example", role=Role.ADMIN)
+    admin = AdminFactory(email="ops@association.example")
     client = client_for(admin)
     page = client.get(f"/admin/accounts/store/{store.pk}/change/").content.decode()
     assert 'name="name"' in page
@@ -98,7 +99,7 @@ def _change_role(client: Client, user: User, role: str) -> int:
 
 def test_role_changed_in_the_admin_brings_the_matching_admin_access(db, member):
     # given an administrator and a member jeweler
-    client = client_for(make_user("ops@association.example", role=Role.ADMIN))
+    client = client_for(AdminFactory(email="ops@association.example"))
     person = member.owner
     # when the administrator makes them an analyst
     assert _change_role(client, person, "analyst") == 302

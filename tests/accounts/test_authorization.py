@@ -6,14 +6,15 @@ import pytest
 from django.test import Client
 
 from jewelguard.accounts import services
-from jewelguard.accounts.models import Role, StaffRight, Store
+from jewelguard.accounts.models import StaffRight, Store
 from tests.accounts.conftest import (
     api_token_for,
     store_form_data,
     store_payload,
     token_client,
 )
-from tests.conftest import client_for, make_user
+from tests.conftest import client_for
+from tests.factories import AdminFactory
 
 # ---------------------------------------------------------------------------------- pages
 
@@ -288,7 +289,7 @@ def test_officer_and_staff_cannot_add_stores_via_api(officer, staff_user):
 
 
 def test_admin_role_may_do_everything(store):
-    admin = make_user("ops@association.example", role=Role.ADMIN)
+    admin = AdminFactory(email="ops@association.example")
     client = client_for(admin)
     assert client.get(f"/me/stores/{store.pk}/edit/").status_code == 200
     assert client.delete(f"/api/stores/{store.pk}").status_code == 204

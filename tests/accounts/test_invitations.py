@@ -12,7 +12,8 @@ from django.utils import timezone
 from jewelguard.accounts import services
 from jewelguard.accounts.models import Member, Role, StaffGrant, StaffInvitation, User
 from tests.accounts.conftest import links_in
-from tests.conftest import PASSWORD, client_for, make_user
+from tests.conftest import PASSWORD, client_for
+from tests.factories import StaffUserFactory, UserFactory
 
 INVITEE = "lee@frontrange.example"
 
@@ -105,7 +106,7 @@ def test_sign_up_with_another_address_than_invited_needs_a_business_name(invitat
 
 def test_a_different_user_cannot_accept(invitation_url, other_member):
     # given someone else, signed in, who got hold of the link
-    client = client_for(make_user("mallory@example.com", role=Role.STAFF))
+    client = client_for(StaffUserFactory(email="mallory@example.com"))
     # when they accept it
     response = client.post(invitation_url, follow=True)
     # then they are told it is not theirs, and get nothing
@@ -116,7 +117,7 @@ def test_a_different_user_cannot_accept(invitation_url, other_member):
 
 def test_another_member_cannot_join_as_staff(invitation_url, member, store):
     # an invitation to a jeweler who owns a business of their own
-    owner = make_user(INVITEE)
+    owner = UserFactory(email=INVITEE)
     services.member_create(owner=owner, name="Lee's Gems")
     response = client_for(owner).post(invitation_url, follow=True)
     assert "Store owners cannot join another member as staff." in response.content.decode()
@@ -124,7 +125,7 @@ def test_another_member_cannot_join_as_staff(invitation_url, member, store):
 
 
 def test_expired_invitation_is_refused(invitation_url):
-    invitee = make_user(INVITEE, role=Role.STAFF)
+    invitee = StaffUserFactory(email=INVITEE)
     StaffInvitation.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
     client = client_for(invitee)
     page = client.get(invitation_url)
@@ -136,7 +137,7 @@ def test_expired_invitation_is_refused(invitation_url):
 
 
 def test_invitation_is_used_once(invitation_url, other_member):
-    invitee = make_user(INVITEE, role=Role.STAFF)
+    invitee = StaffUserFactory(email=INVITEE)
     client = client_for(invitee)
     assert client.post(invitation_url)["Location"] == "/me/stores/"
     # when the same link is used again, after access was taken away

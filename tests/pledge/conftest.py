@@ -11,9 +11,8 @@ from PIL import Image
 from pypdf import PdfReader
 
 from jewelguard.accounts.models import Member
-from jewelguard.pledge import services
 from jewelguard.pledge.models import Pledge
-from jewelguard.pledge.texts import current_pledge_version
+from tests.factories import PledgeFactory
 
 
 @pytest.fixture(autouse=True)
@@ -25,18 +24,14 @@ def toolkit_media(settings, tmp_path):
 
 
 def take_pledge(member: Member, language: str = "en") -> Pledge:
-    return services.pledge_take(
-        member=member,
-        text_version=current_pledge_version().version,
-        language=language,
-        taken_by=member.owner,
-    )
+    """Kept for older tests; new tests use ``tests.factories.PledgeFactory``."""
+    return PledgeFactory(member=member, language=language)
 
 
 @pytest.fixture
 def pledged(member, store) -> Pledge:
     """``member`` has taken the pledge for its one store, ``store``."""
-    return take_pledge(member)
+    return PledgeFactory(member=member)
 
 
 def pdf_pages(data: bytes) -> list[str]:

@@ -14,8 +14,8 @@ from jewelguard.pledge import selectors, services
 from jewelguard.pledge.deterrents import DETERRENTS
 from jewelguard.pledge.toolkit.build import FILES, ZIP_NAME, toolkit_build, toolkit_render
 from jewelguard.pledge.toolkit.spec import ToolkitSpec
-from tests.conftest import make_store
-from tests.pledge.conftest import decode_qr, pdf_sizes, pdf_text, take_pledge
+from tests.factories import PledgeFactory, StoreFactory
+from tests.pledge.conftest import decode_qr, pdf_sizes, pdf_text
 
 LEVESQUE = "Bijouterie Lévesque & Fils — Centre-ville de Montréal"
 LONGEST = (
@@ -177,7 +177,7 @@ def test_the_french_toolkit_is_in_french(french):
 
 def test_the_cache_rebuilds_only_when_what_the_files_show_changes(member, store, toolkit_media):
     # given a pledged member's toolkit, built once
-    pledge = take_pledge(member)
+    pledge = PledgeFactory(member=member)
     first = toolkit_build(selectors.toolkit_spec_for(store=store, pledge=pledge, language="en"))
     built_at = (first / "badge-512.png").stat().st_mtime_ns
     # when it is asked for again with nothing changed
@@ -201,8 +201,8 @@ def test_the_cache_rebuilds_only_when_what_the_files_show_changes(member, store,
 
 
 def test_each_store_of_a_member_gets_its_own_toolkit(member, store):
-    pledge = take_pledge(member)
-    second = make_store(member, name="Boulder Branch", postal_code="80302")
+    pledge = PledgeFactory(member=member)
+    second = StoreFactory(member=member, name="Boulder Branch", postal_code="80302")
     spec_one = selectors.toolkit_spec_for(store=store, pledge=pledge, language="en")
     spec_two = selectors.toolkit_spec_for(store=second, pledge=pledge, language="en")
     assert spec_one.key() != spec_two.key()
@@ -213,7 +213,7 @@ def test_each_store_of_a_member_gets_its_own_toolkit(member, store):
 def test_withdrawing_removes_the_members_toolkits(
     member, store, django_capture_on_commit_callbacks
 ):
-    pledge = take_pledge(member)
+    pledge = PledgeFactory(member=member)
     folder = toolkit_build(selectors.toolkit_spec_for(store=store, pledge=pledge, language="en"))
     with django_capture_on_commit_callbacks(execute=True):
         services.pledge_withdraw(member=member)

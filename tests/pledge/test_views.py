@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from jewelguard.accounts.models import Role, StaffRight
+from jewelguard.accounts.models import StaffRight
 from jewelguard.pledge import selectors
 from jewelguard.pledge.models import Pledge, StoreSignage
 from jewelguard.pledge.texts import current_pledge_version
-from tests.conftest import client_for, make_user
-from tests.pledge.conftest import take_pledge
+from tests.conftest import client_for
+from tests.factories import PledgeFactory, StaffUserFactory
 
 VERSION = current_pledge_version().version
 
@@ -30,8 +30,8 @@ def test_the_public_page_explains_the_pledge_and_counts_stores_without_names(
     client, member, store, other_member, other_store
 ):
     # given two pledged members in Colorado and Pennsylvania
-    take_pledge(member)
-    take_pledge(other_member)
+    PledgeFactory(member=member)
+    PledgeFactory(member=other_member)
     # when anyone opens the pledge page
     page = client.get(reverse("pledge:index"))
     html = page.content.decode()
@@ -45,7 +45,7 @@ def test_the_public_page_explains_the_pledge_and_counts_stores_without_names(
 
 
 def test_the_public_page_is_in_french_for_french_visitors(client, member, store):
-    take_pledge(member)
+    PledgeFactory(member=member)
     page = client.get(reverse("pledge:index"), HTTP_ACCEPT_LANGUAGE="fr-CA")
     html = page.content.decode()
     assert "L'engagement Partenaire pour la protection" in html.replace("&#x27;", "'")
@@ -80,7 +80,7 @@ def test_a_bad_pledge_form_gets_a_clear_error_and_stores_nothing(member, store, 
 
 
 def test_pledging_twice_is_refused_with_a_message(member, store):
-    take_pledge(member)
+    PledgeFactory(member=member)
     response = client_for(member.owner).post(
         reverse("pledge:take"), {"version": VERSION, "accept": "on"}
     )
@@ -104,7 +104,7 @@ def test_only_member_jewelers_may_take_the_pledge(client, staff_user, analyst):
 
 
 def test_withdrawing_through_the_form(member, store):
-    take_pledge(member)
+    PledgeFactory(member=member)
     client = client_for(member.owner)
     response = client.post(
         reverse("pledge:withdraw"), {"confirm": "on", "reason": "<script>alert(1)</script>"}
@@ -123,7 +123,7 @@ def test_withdrawing_through_the_form(member, store):
     ],
 )
 def test_a_bad_withdrawal_gets_a_clear_error_and_the_pledge_stays(member, store, data, message):
-    take_pledge(member)
+    PledgeFactory(member=member)
     response = client_for(member.owner).post(reverse("pledge:withdraw"), data)
     assert response.status_code == 200
     assert message in response.content.decode()
@@ -141,7 +141,7 @@ def test_withdrawing_when_not_pledged_says_so(member, store):
 
 
 def test_a_pledged_member_sees_its_toolkit_and_gets_its_files(member, store):
-    take_pledge(member)
+    PledgeFactory(member=member)
     client = client_for(member.owner)
     page = client.get(toolkit_url(store))
     html = page.content.decode()
@@ -160,7 +160,7 @@ def test_a_pledged_member_sees_its_toolkit_and_gets_its_files(member, store):
 
 
 def test_the_toolkit_list_leads_a_one_store_member_to_its_toolkit(member, store):
-    take_pledge(member)
+    PledgeFactory(member=member)
     response = client_for(member.owner).get(reverse("pledge:toolkit"))
     assert response.status_code == 302 and response["Location"] == toolkit_url(store)
 
@@ -178,8 +178,8 @@ def test_no_one_else_may_see_a_members_toolkit(
     member, store, other_member, other_store, staff_user, analyst, officer
 ):
     # given two pledged members
-    take_pledge(member)
-    take_pledge(other_member)
+    PledgeFactory(member=member)
+    PledgeFactory(member=other_member)
     strangers = [
         client_for(other_member.owner),  # another member
         client_for(staff_user),  # staff of this store, without the right to edit it
@@ -199,14 +199,14 @@ def test_no_one_else_may_see_a_members_toolkit(
 
 
 def test_anonymous_visitors_are_sent_to_log_in(client, member, store):
-    take_pledge(member)
+    PledgeFactory(member=member)
     response = client.get(file_url(store))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
 def test_staff_who_may_edit_the_store_can_fetch_its_toolkit(member, store):
-    take_pledge(member)
-    manager = make_user("lee@frontrange.example", role=Role.STAFF)
+    PledgeFactory(member=member)
+    manager = StaffUserFactory(email="lee@frontrange.example")
     store.staff_grants.create(user=manager, rights=[StaffRight.VIEW, StaffRight.EDIT_STORE])
     assert client_for(manager).get(file_url(store, "badge-256.png")).status_code == 200
 
@@ -221,7 +221,7 @@ def test_staff_who_may_edit_the_store_can_fetch_its_toolkit(member, store):
     ],
 )
 def test_only_toolkit_files_are_served(member, store, name, language):
-    take_pledge(member)
+    PledgeFactory(member=member)
     url = f"/pledge/toolkit/{store.pk}/{language}/{name}"
     response = client_for(member.owner).get(url)
     assert response.status_code == 404
@@ -231,7 +231,7 @@ def test_only_toolkit_files_are_served(member, store, name, language):
 
 
 def test_confirming_statements_changes_the_signs(member, store):
-    take_pledge(member)
+    PledgeFactory(member=member)
     client = client_for(member.owner)
     response = client.post(
         reverse("pledge:toolkit_signage", args=[store.pk]),
@@ -249,7 +249,7 @@ def test_confirming_statements_changes_the_signs(member, store):
     [["armed_guards"], ["alarm_monitored", "<img src=x onerror=alert(1)>"], ["x" * 10_000]],
 )
 def test_unknown_statements_get_a_clear_error_and_store_nothing(member, store, statements):
-    take_pledge(member)
+    PledgeFactory(member=member)
     response = client_for(member.owner).post(
         reverse("pledge:toolkit_signage", args=[store.pk]), {"statements": statements}
     )
@@ -261,7 +261,7 @@ def test_unknown_statements_get_a_clear_error_and_store_nothing(member, store, s
 
 
 def test_a_bad_toolkit_language_gets_an_error_and_the_default(member, store):
-    take_pledge(member)
+    PledgeFactory(member=member)
     response = client_for(member.owner).get(toolkit_url(store), {"language": "klingon"})
     html = response.content.decode()
     assert response.status_code == 200
@@ -270,7 +270,7 @@ def test_a_bad_toolkit_language_gets_an_error_and_the_default(member, store):
 
 
 def test_the_toolkit_in_french(member, store):
-    take_pledge(member)
+    PledgeFactory(member=member)
     client = client_for(member.owner)
     response = client.get(toolkit_url(store), {"language": "fr-ca"})
     assert file_url(store, "badge-512.png", "fr-ca") in response.content.decode()
@@ -281,7 +281,7 @@ def test_the_toolkit_in_french(member, store):
 
 
 def test_analysts_see_the_pledged_members(analyst, member, store, other_member, other_store):
-    take_pledge(member)
+    PledgeFactory(member=member)
     response = client_for(analyst).get(reverse("pledge:members"))
     html = response.content.decode()
     assert response.status_code == 200
@@ -296,7 +296,7 @@ def test_members_and_staff_may_not_see_the_list(member, staff_user, client):
 
 
 def test_the_admin_lists_pledges(admin_client, member, store):
-    take_pledge(member)
+    PledgeFactory(member=member)
     response = admin_client.get("/admin/pledge/pledge/")
     assert response.status_code == 200
     assert "Front Range Jewelers" in response.content.decode()
