@@ -49,7 +49,7 @@ class UserAdmin(RestrictedAdminMixin[User], BaseUserAdmin):  # type: ignore[type
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
-        # After the groups are saved, so that a new role's access is not undone by the form.
+        # After the form's own fields are saved, so that the role's access is not undone.
         if change and "role" in form.changed_data:
             services.user_access_sync(user=form.instance)
             audit_record(

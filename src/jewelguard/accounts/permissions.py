@@ -37,13 +37,6 @@ from jewelguard.accounts.models import (
 from jewelguard.core.models import AuditEntry
 from jewelguard.core.permissions import Action, Who, policy_register, restrict
 
-# The auth group analysts are put in (kept for Django's own admin pages, such as groups).
-ANALYSTS_GROUP = "Analysts"
-ANALYST_VIEWABLE_MODELS = (
-    "user", "agency", "member", "store", "businesshours", "hoursexception", "staffgrant",
-    "staffinvitation",
-)  # fmt: skip
-
 
 class StoreAction(StrEnum):
     VIEW = Action.VIEW.value

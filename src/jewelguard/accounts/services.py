@@ -13,7 +13,6 @@ from functools import partial
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -40,7 +39,6 @@ from jewelguard.accounts.models import (
     Store,
     User,
 )
-from jewelguard.accounts.permissions import ANALYST_VIEWABLE_MODELS, ANALYSTS_GROUP
 from jewelguard.core.audit import audit_record
 
 logger = logging.getLogger(__name__)
@@ -97,8 +95,8 @@ def user_create(
 ) -> User:
     """A person who can sign in; ``email_verified`` for people an operator vouches for.
 
-    Analysts and administrators use the admin site (``_admin_access``); analysts join the
-    Analysts group (view rights), administrators are superusers.
+    Analysts and administrators use the admin site (``_admin_access``); what they may see
+    and do there is the room policies' business (accounts/permissions.py).
     """
     is_staff, is_superuser = _admin_access(role)
     user = User(
@@ -113,35 +111,18 @@ def user_create(
     user.full_clean()
     user.save()
     EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=email_verified)
-    if role == Role.ANALYST:
-        user.groups.add(analysts_group_ensure())
     return user
 
 
 @transaction.atomic
 def user_access_sync(*, user: User) -> None:
-    """Make admin-site access follow the role: analysts view, admins everything, others none.
+    """Make admin-site entry follow the role: analysts and admins enter, others do not.
 
     Called whenever a role is set outside ``user_create``, e.g. by an administrator in the admin.
+    What each may do once in is decided by the room policies, not by Django's model permissions.
     """
     user.is_staff, user.is_superuser = _admin_access(Role(user.role))
     user.save(update_fields=["is_staff", "is_superuser"])
-    if user.role == Role.ANALYST:
-        user.groups.add(analysts_group_ensure())
-    else:
-        user.groups.remove(*Group.objects.filter(name=ANALYSTS_GROUP))
-
-
-def analysts_group_ensure() -> Group:
-    """The Analysts group with its view rights, made or mended if someone removed them."""
-    group, _created = Group.objects.get_or_create(name=ANALYSTS_GROUP)
-    group.permissions.add(
-        *Permission.objects.filter(
-            content_type__app_label="accounts",
-            codename__in=[f"view_{name}" for name in ANALYST_VIEWABLE_MODELS],
-        )
-    )
-    return group
 
 
 @transaction.atomic
