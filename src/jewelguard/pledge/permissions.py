@@ -1,8 +1,9 @@
 """Who may do what in the pledge room: pledges, and each store's toolkit files.
 
 - A pledge is read by its member, by analysts (who follow who pledged) and administrators;
-  its member withdraws it. Nobody rewrites one, administrators included: a pledge is a
-  record of what was read and accepted. Administrators may delete one (erasure).
+  its member withdraws it (on the pledge page, which only ever acts on the member's own).
+  Nobody rewrites one, administrators included: a pledge is a record of what was read and
+  accepted. Administrators may delete one (erasure).
 - A store's toolkit ("pledge.toolkit", a queryset of stores) is handled by whoever may
   change the store: its owner, staff with the right to edit it, administrators. An analyst
   holding a grant for the member may read (download) it, not change its signs.
@@ -20,7 +21,6 @@ from jewelguard.core.permissions import Action, Who, policy_register, restrict
 from jewelguard.pledge.models import Pledge, StoreSignage
 
 TOOLKIT = "pledge.toolkit"
-WITHDRAW = "withdraw"
 
 
 class PledgePolicy:
@@ -30,13 +30,11 @@ class PledgePolicy:
         if action in (Action.ADD, Action.CHANGE):
             return queryset.none()
         if user_is_admin(user=user):
-            return queryset.none() if action == WITHDRAW else queryset
+            return queryset
         if action == Action.VIEW and user.role == Role.ANALYST:
             return queryset
         if action == Action.VIEW and user.role == Role.MEMBER:
             return queryset.filter(member__owner=user)
-        if action == WITHDRAW and user.role == Role.MEMBER:
-            return queryset.filter(member__owner=user, withdrawn_at__isnull=True)
         return queryset.none()
 
 
