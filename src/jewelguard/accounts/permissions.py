@@ -201,8 +201,9 @@ class AnalystGrantPolicy:
         return queryset.none()
 
 
-class AuditEntryPolicy:
-    """Analysts and administrators read the log; nobody, administrators included, edits it."""
+class AssociationReadOnlyPolicy:
+    """For the logs core keeps (audit, e-mail deliveries): analysts and administrators read
+    them; nobody, administrators included, edits them."""
 
     def restrict(self, queryset: QuerySet[Any], *, user: Who, action: str) -> QuerySet[Any]:
         if action == Action.VIEW and user_is_association_staff(user=user):
@@ -220,8 +221,9 @@ def accounts_policies_register() -> None:
     policy_register(kind=Member, policy=MemberPolicy())
     policy_register(kind=Agency, policy=AgencyPolicy())
     policy_register(kind=AnalystGrant, policy=AnalystGrantPolicy())
-    # Core owns the log but knows no roles; the room that defines roles says who reads it.
-    policy_register(kind=AuditEntry, policy=AuditEntryPolicy())
+    # Core owns its logs but knows no roles; the room that defines roles says who reads them.
+    policy_register(kind=AuditEntry, policy=AssociationReadOnlyPolicy())
+    policy_register(kind="core.EmailDelivery", policy=AssociationReadOnlyPolicy())
 
 
 def store_allows(*, user: User | AnonymousUser, store: Store, action: StoreAction) -> bool:
