@@ -18,7 +18,8 @@ from tests.authorization import (
     World,
     kind_check,
 )
-from tests.factories import PledgeFactory
+from tests.conftest import client_for
+from tests.factories import AnalystGrantFactory, PledgeFactory
 
 
 def _pledge(world: World) -> Pledge:
@@ -106,3 +107,16 @@ TOOLKITS = ObjectKind(
 @pytest.mark.parametrize("kind", [PLEDGES, TOOLKITS], ids=lambda k: k.name)
 def test_every_role_gets_what_its_rights_allow(db, kind, role):
     kind_check(kind, role)
+
+
+def test_an_analyst_with_a_grant_reads_the_toolkit_without_the_signs_form(member, store):
+    # given a pledged member whose data an administrator opened to an analyst
+    PledgeFactory(member=member)
+    analyst = AnalystGrantFactory(member=member).analyst
+    # when the analyst and the member open the store's toolkit
+    seen_by_analyst = client_for(analyst).get(f"/pledge/toolkit/{store.pk}/")
+    seen_by_owner = client_for(member.owner).get(f"/pledge/toolkit/{store.pk}/")
+    # then both see it, and only the member is offered to change what the signs say
+    assert seen_by_analyst.status_code == seen_by_owner.status_code == 200
+    assert "signage-form" not in seen_by_analyst.content.decode()
+    assert "signage-form" in seen_by_owner.content.decode()

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from jewelguard.accounts.models import Member, Store, User
 from jewelguard.accounts.permissions import member_of, user_is_association_staff
-from jewelguard.core.permissions import Action, object_get_or_refuse
+from jewelguard.core.permissions import Action, object_allows, object_get_or_refuse
 from jewelguard.pledge import selectors, services
 from jewelguard.pledge.forms import PledgeForm, SignageForm, ToolkitLanguageForm, WithdrawForm
 from jewelguard.pledge.languages import language_or_default, supported_languages
@@ -212,6 +212,9 @@ def _toolkit_page(
             "previews": [link for link in files if link.file.preview],
             "zip_url": _file_url(spec, ZIP_NAME, download=True),
             "language_form": language_form,
+            "can_change_signage": object_allows(
+                obj=store, user=request.user, action=Action.CHANGE, kind=TOOLKIT
+            ),
             "signage_form": signage_form
             or SignageForm(initial={"statements": list(spec.statements)}),
         },
