@@ -8,7 +8,6 @@ import shutil
 import socket
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import time
 from email import message_from_bytes
 from email.message import Message
 from pathlib import Path
@@ -19,11 +18,21 @@ from aiosmtpd.controller import Controller
 from django.core.management import call_command
 from django.test import Client
 
-from jewelguard.accounts import services
-from jewelguard.accounts.models import Agency, Member, Role, StaffRight, Store, User
+from jewelguard.accounts.models import Member, Role, StaffRight, Store, User
+from tests.factories import (
+    PASSWORD,
+    AdminFactory,
+    AgencyFactory,
+    AnalystFactory,
+    MemberFactory,
+    OfficerFactory,
+    StaffGrantFactory,
+    StaffUserFactory,
+    StoreFactory,
+    UserFactory,
+)
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
-PASSWORD = "correct-horse-battery"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
@@ -50,66 +59,61 @@ def documents_dir(settings, tmp_path) -> Path:
 
 
 def make_user(email: str, role: Role = Role.MEMBER, **extra: Any) -> User:
-    return services.user_create(
-        email=email, password=PASSWORD, role=role, email_verified=True, **extra
-    )
+    """Kept for older tests; new tests use ``tests.factories`` directly."""
+    return UserFactory(email=email, role=role, **extra)
 
 
 def make_store(
     member: Member, name: str = "Front Range Jewelers", postal_code: str = "80202", **extra: Any
 ) -> Store:
-    details = services.StoreDetails(
-        name=name,
-        street_address="1430 Larimer St",
-        postal_code=postal_code,
-        country="US",
-        week={d: (time(10), time(18)) for d in range(6)},
-        **extra,
-    )
-    return services.store_create(member=member, details=details)
+    """Kept for older tests; new tests use ``tests.factories.StoreFactory``."""
+    return StoreFactory(member=member, name=name, postal_code=postal_code, **extra)
 
 
 @pytest.fixture
 def member(db) -> Member:
-    owner = make_user("ana@frontrange.example", full_name="Ana Morales")
-    return services.member_create(owner=owner, name="Front Range Jewelers")
+    owner = UserFactory(email="ana@frontrange.example", full_name="Ana Morales")
+    return MemberFactory(owner=owner, name="Front Range Jewelers")
 
 
 @pytest.fixture
 def store(member) -> Store:
-    return make_store(member)
+    return StoreFactory(member=member)
 
 
 @pytest.fixture
 def other_member(db) -> Member:
-    owner = make_user("sam@rittenhouse.example", full_name="Sam Whitaker")
-    return services.member_create(owner=owner, name="Rittenhouse Fine Jewelry")
+    owner = UserFactory(email="sam@rittenhouse.example", full_name="Sam Whitaker")
+    return MemberFactory(owner=owner, name="Rittenhouse Fine Jewelry")
 
 
 @pytest.fixture
 def other_store(other_member) -> Store:
-    return make_store(other_member, name="Rittenhouse Fine Jewelry", postal_code="19103")
+    return StoreFactory(member=other_member, name="Rittenhouse Fine Jewelry", postal_code="19103")
 
 
 @pytest.fixture
 def staff_user(store) -> User:
     """A staff member who may see ``store`` and report incidents there, nothing more."""
-    user = make_user("chris@frontrange.example", role=Role.STAFF)
-    store.staff_grants.create(user=user, rights=[StaffRight.VIEW, StaffRight.REPORT])
+    user = StaffUserFactory(email="chris@frontrange.example")
+    StaffGrantFactory(user=user, store=store, rights=[StaffRight.VIEW, StaffRight.REPORT])
     return user
 
 
 @pytest.fixture
 def analyst(db) -> User:
-    return make_user("jordan@association.example", role=Role.ANALYST)
+    return AnalystFactory(email="jordan@association.example")
+
+
+@pytest.fixture
+def administrator(db) -> User:
+    return AdminFactory(email="ops@association.example")
 
 
 @pytest.fixture
 def officer(db) -> User:
-    agency = Agency.objects.create(
-        name="Denver Police Department", ori="CODPD0000", jurisdiction="Denver"
-    )
-    return make_user("dana@denvergov.example", role=Role.OFFICER, agency=agency)
+    agency = AgencyFactory(name="Denver Police Department", ori="CODPD0000", jurisdiction="Denver")
+    return OfficerFactory(email="dana@denvergov.example", agency=agency)
 
 
 def client_for(user: User) -> Client:

@@ -5,18 +5,36 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from jewelguard.accounts.models import Role, Store, User
-from jewelguard.accounts.permissions import ANALYSTS_GROUP
-from tests.conftest import client_for, make_user
+from jewelguard.accounts.models import Store, User
+from tests.conftest import client_for
+from tests.factories import AdminFactory
 
 
-def test_analyst_is_in_the_analysts_group_with_view_rights_only(analyst):
+def test_analyst_enters_the_admin_without_being_a_superuser(analyst):
     assert analyst.is_staff and not analyst.is_superuser
-    assert list(analyst.groups.values_list("name", flat=True)) == [ANALYSTS_GROUP]
-    assert analyst.has_perm("accounts.view_store")
-    assert not analyst.has_perm("accounts.change_store")
-    assert not analyst.has_perm("accounts.delete_store")
-    assert not analyst.has_perm("accounts.view_apitoken")
+    assert not analyst.groups.exists()  # what they see there is the policies' business
+
+
+def test_analyst_sees_every_user_but_changes_none(analyst, member):
+    client = client_for(analyst)
+    assert member.owner.email in client.get("/admin/accounts/user/").content.decode()
+    page = client.get(f"/admin/accounts/user/{member.owner.pk}/change/").content.decode()
+    assert 'name="_save"' not in page
+    refused = client.post(
+        f"/admin/accounts/user/{member.owner.pk}/change/",
+        {"email": member.owner.email, "role": "admin", "language": "en", "is_active": "on"},
+    )
+    assert refused.status_code == 403
+    member.owner.refresh_from_db()
+    assert member.owner.role == "member"
+
+
+def test_the_admin_index_lists_only_what_an_analyst_may_read(analyst):
+    index = client_for(analyst).get("/admin/").content.decode()
+    assert "/admin/accounts/store/" in index
+    assert "/admin/playbook/inquiry/" in index
+    assert "/admin/auth/group/" not in index
+    assert "/admin/accounts/apitoken/" not in index
 
 
 def test_analyst_reads_the_store_list_and_a_store_in_the_admin(analyst, store, other_store):
@@ -56,7 +74,7 @@ def test_anonymous_cannot_enter_the_admin(client, db):
 
 
 def test_administrator_adds_a_user_in_the_admin(db):
-    admin = make_user("ops@association.example", role=Role.ADMIN)
+    admin = AdminFactory(email="ops@association.example")
     assert admin.is_superuser and admin.is_staff
     client = client_for(admin)
     assert client.get("/admin/accounts/user/add/").status_code == 200
@@ -70,7 +88,7 @@ def test_administrator_adds_a_user_in_the_admin(db):
 
 
 def test_administrator_renames_a_store_but_location_stays_with_the_geocoder(db, store):
-    admin = make_user("ops@association.example", role=Role.ADMIN)
+    admin = AdminFactory(email="ops@association.example")
     client = client_for(admin)
     page = client.get(f"/admin/accounts/store/{store.pk}/change/").content.decode()
     assert 'name="name"' in page
@@ -98,16 +116,16 @@ def _change_role(client: Client, user: User, role: str) -> int:
 
 def test_role_changed_in_the_admin_brings_the_matching_admin_access(db, member):
     # given an administrator and a member jeweler
-    client = client_for(make_user("ops@association.example", role=Role.ADMIN))
+    client = client_for(AdminFactory(email="ops@association.example"))
     person = member.owner
     # when the administrator makes them an analyst
     assert _change_role(client, person, "analyst") == 302
     person.refresh_from_db()
-    # then they may enter the admin and are in the Analysts group
+    # then they may enter the admin and read every store there
     assert person.is_staff and not person.is_superuser
-    assert person.groups.filter(name=ANALYSTS_GROUP).exists()
+    assert client_for(person).get("/admin/accounts/store/").status_code == 200
     # when the role goes back to member, the access goes with it
     assert _change_role(client, person, "member") == 302
     person.refresh_from_db()
     assert not person.is_staff
-    assert not person.groups.filter(name=ANALYSTS_GROUP).exists()
+    assert client_for(person).get("/admin/accounts/store/").status_code == 302

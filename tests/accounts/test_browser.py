@@ -11,7 +11,8 @@ from playwright.sync_api import Page, expect
 
 from jewelguard.accounts.models import LocationSource, Store, User
 from tests.accounts.conftest import links_in
-from tests.conftest import PASSWORD, login_in_browser, make_store
+from tests.conftest import PASSWORD, login_in_browser
+from tests.factories import StoreFactory
 
 pytestmark = pytest.mark.browser
 
@@ -183,7 +184,7 @@ def test_skip_link_is_the_first_tab_stop_and_jumps_to_the_content(page: Page, li
 
 def test_markup_in_a_store_name_shows_as_text_in_the_browser(page: Page, live_server, member):
     markup = "<script>alert(1)</script><img src=x onerror=alert(2)>"
-    store = make_store(member, name=markup[:120])
+    store = StoreFactory(member=member, name=markup[:120])
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     login_in_browser(page, live_server, member.owner.email)

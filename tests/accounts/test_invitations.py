@@ -17,6 +17,7 @@ from jewelguard.core.models import EmailDelivery, EmailStatus
 from tests.accounts.conftest import links_in
 from tests.conftest import PASSWORD, client_for, free_port, make_user, run_queued_tasks
 from tests.core.test_accessibility import check
+from tests.factories import StaffUserFactory, UserFactory
 
 INVITEE = "lee@frontrange.example"
 
@@ -112,7 +113,7 @@ def test_sign_up_with_another_address_than_invited_needs_a_business_name(invitat
 
 def test_a_different_user_cannot_accept(invitation_url, other_member):
     # given someone else, signed in, who got hold of the link
-    client = client_for(make_user("mallory@example.com", role=Role.STAFF))
+    client = client_for(StaffUserFactory(email="mallory@example.com"))
     # when they accept it
     response = client.post(invitation_url, follow=True)
     # then they are told it is not theirs, and get nothing
@@ -123,7 +124,7 @@ def test_a_different_user_cannot_accept(invitation_url, other_member):
 
 def test_another_member_cannot_join_as_staff(invitation_url, member, store):
     # an invitation to a jeweler who owns a business of their own
-    owner = make_user(INVITEE)
+    owner = UserFactory(email=INVITEE)
     services.member_create(owner=owner, name="Lee's Gems")
     response = client_for(owner).post(invitation_url, follow=True)
     assert "Store owners cannot join another member as staff." in response.content.decode()
@@ -131,7 +132,7 @@ def test_another_member_cannot_join_as_staff(invitation_url, member, store):
 
 
 def test_expired_invitation_is_refused(invitation_url):
-    invitee = make_user(INVITEE, role=Role.STAFF)
+    invitee = StaffUserFactory(email=INVITEE)
     StaffInvitation.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
     client = client_for(invitee)
     page = client.get(invitation_url)
@@ -143,7 +144,7 @@ def test_expired_invitation_is_refused(invitation_url):
 
 
 def test_invitation_is_used_once(invitation_url, other_member):
-    invitee = make_user(INVITEE, role=Role.STAFF)
+    invitee = StaffUserFactory(email=INVITEE)
     client = client_for(invitee)
     assert client.post(invitation_url)["Location"] == "/me/stores/"
     # when the same link is used again, after access was taken away

@@ -11,10 +11,10 @@ from PIL import Image
 from pypdf import PdfReader
 
 from jewelguard.accounts.models import Member, Store
-from jewelguard.pledge import selectors, services
+from jewelguard.pledge import selectors
 from jewelguard.pledge.models import Pledge
-from jewelguard.pledge.texts import current_pledge_version
 from jewelguard.pledge.toolkit.build import BuiltToolkit, toolkit_build
+from tests.factories import PledgeFactory
 
 
 @pytest.fixture(autouse=True)
@@ -33,18 +33,14 @@ def build_toolkit(store: Store, language: str = "en") -> BuiltToolkit:
 
 
 def take_pledge(member: Member, language: str = "en") -> Pledge:
-    return services.pledge_take(
-        member=member,
-        text_version=current_pledge_version().version,
-        language=language,
-        taken_by=member.owner,
-    )
+    """Kept for older tests; new tests use ``tests.factories.PledgeFactory``."""
+    return PledgeFactory(member=member, language=language)
 
 
 @pytest.fixture
 def pledged(member, store) -> Pledge:
     """``member`` has taken the pledge for its one store, ``store``."""
-    return take_pledge(member)
+    return PledgeFactory(member=member)
 
 
 def pdf_pages(data: bytes) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from jewelguard.pledge import selectors, services
 from tests.conftest import make_store
+from tests.factories import PledgeFactory, StoreFactory
 from tests.pledge.conftest import take_pledge
 
 
@@ -11,9 +12,9 @@ def test_counts_by_region_include_only_stores_of_members_in_good_standing(
     member, store, other_member, other_store
 ):
     # given a member with two Colorado stores that pledged, and one in Pennsylvania
-    make_store(member, name="Boulder Branch", postal_code="80302")
-    take_pledge(member)
-    take_pledge(other_member)
+    StoreFactory(member=member, name="Boulder Branch", postal_code="80302")
+    PledgeFactory(member=member)
+    PledgeFactory(member=other_member)
     # when the Pennsylvania member withdraws
     services.pledge_withdraw(member=other_member)
     counts = selectors.pledged_store_counts()

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from jewelguard.pledge import selectors, services
 from jewelguard.pledge.models import Pledge, StoreSignage
 from jewelguard.pledge.texts import current_pledge_version
-from tests.pledge.conftest import take_pledge
+from tests.factories import PledgeFactory
 
 VERSION = current_pledge_version().version
 ALL_STATEMENTS = current_pledge_version().wording("en").statement_ids
@@ -35,10 +35,10 @@ def test_taking_the_pledge_records_who_when_which_text_and_language(member, stor
 
 def test_withdrawing_and_pledging_again_keeps_the_history(member, store):
     # given a member that pledged
-    first = take_pledge(member)
+    first = PledgeFactory(member=member)
     # when it withdraws, then pledges again
     services.pledge_withdraw(member=member, reason="Selling the business")
-    second = take_pledge(member)
+    second = PledgeFactory(member=member)
     # then both pledges are kept, the first one withdrawn, the second in force
     first.refresh_from_db()
     assert first.withdrawn_at is not None and first.withdrawal_reason == "Selling the business"
@@ -50,17 +50,17 @@ def test_withdrawing_and_pledging_again_keeps_the_history(member, store):
 
 def test_a_member_cannot_hold_two_pledges_at_once(member, store):
     # given a member in good standing
-    take_pledge(member)
+    PledgeFactory(member=member)
     # when it tries to pledge again
     with pytest.raises(ValidationError, match="already taken"):
-        take_pledge(member)
+        PledgeFactory(member=member)
     # then there is still one pledge
     assert Pledge.objects.filter(member=member).count() == 1
 
 
 def test_a_member_without_a_store_cannot_pledge(member):
     with pytest.raises(ValidationError, match="Add your store"):
-        take_pledge(member)
+        PledgeFactory(member=member)
     assert not Pledge.objects.exists()
 
 

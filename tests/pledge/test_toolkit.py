@@ -26,7 +26,7 @@ from jewelguard.pledge.toolkit.build import (
 )
 from jewelguard.pledge.toolkit.documents import signage_document
 from jewelguard.pledge.toolkit.spec import ToolkitSpec
-from tests.conftest import make_store
+from tests.factories import PledgeFactory, StoreFactory
 from tests.pledge.conftest import decode_qr, pdf_sizes, pdf_text, take_pledge
 
 LEVESQUE = "Bijouterie Lévesque & Fils — Centre-ville de Montréal"
@@ -242,7 +242,7 @@ def test_the_french_toolkit_is_in_french(french):
 
 def test_the_cache_rebuilds_only_when_what_the_files_show_changes(member, store, documents_dir):
     # given a pledged member's toolkit, built once
-    pledge = take_pledge(member)
+    pledge = PledgeFactory(member=member)
     first = toolkit_build(selectors.toolkit_spec_for(store=store, pledge=pledge, language="en"))
     badge = documents_dir / first.name_of("badge-512.png")
     built_at = badge.stat().st_mtime_ns
@@ -295,8 +295,8 @@ def test_a_toolkit_built_twice_at_once_stays_complete(member, store, documents_d
 
 
 def test_each_store_of_a_member_gets_its_own_toolkit(member, store):
-    pledge = take_pledge(member)
-    second = make_store(member, name="Boulder Branch", postal_code="80302")
+    pledge = PledgeFactory(member=member)
+    second = StoreFactory(member=member, name="Boulder Branch", postal_code="80302")
     spec_one = selectors.toolkit_spec_for(store=store, pledge=pledge, language="en")
     spec_two = selectors.toolkit_spec_for(store=second, pledge=pledge, language="en")
     assert spec_one.key() != spec_two.key()

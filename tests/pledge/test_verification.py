@@ -13,12 +13,12 @@ from jewelguard.pledge.verification import (
     badge_token,
     verify_url,
 )
-from tests.pledge.conftest import take_pledge
+from tests.factories import PledgeFactory
 
 
 def test_a_badge_of_a_member_in_good_standing_is_valid(client, member, store):
     # given a pledged member's badge
-    pledge = take_pledge(member)
+    pledge = PledgeFactory(member=member)
     token = badge_token(store_id=store.pk, pledge_id=pledge.pk)
     # when someone scans it
     page = client.get(reverse("pledge:verify", args=[token]))
@@ -35,13 +35,13 @@ def test_a_badge_of_a_member_in_good_standing_is_valid(client, member, store):
 
 
 def test_the_verify_url_is_absolute_on_the_configured_site(member, store, settings):
-    pledge = take_pledge(member)
+    pledge = PledgeFactory(member=member)
     url = verify_url(store_id=store.pk, pledge_id=pledge.pk)
     assert url.startswith("https://jewelguard.example.org/pledge/verify/")
 
 
 def test_after_withdrawing_the_badge_says_no_longer_a_member(client, member, store):
-    pledge = take_pledge(member)
+    pledge = PledgeFactory(member=member)
     token = badge_token(store_id=store.pk, pledge_id=pledge.pk)
     services.pledge_withdraw(member=member)
     page = client.get(reverse("pledge:verify", args=[token]))
@@ -51,10 +51,10 @@ def test_after_withdrawing_the_badge_says_no_longer_a_member(client, member, sto
 
 
 def test_a_member_that_pledges_again_is_a_member_on_its_old_badges(member, store):
-    first = take_pledge(member)
+    first = PledgeFactory(member=member)
     old = badge_token(store_id=store.pk, pledge_id=first.pk)
     services.pledge_withdraw(member=member)
-    second = take_pledge(member)
+    second = PledgeFactory(member=member)
     check = badge_check(token=old)
     assert check.status == BadgeStatus.VALID
     # "since" is the day on the store's own calendar, not in UTC
@@ -62,7 +62,7 @@ def test_a_member_that_pledges_again_is_a_member_on_its_old_badges(member, store
 
 
 def test_every_altered_character_is_refused(client, member, store):
-    pledge = take_pledge(member)
+    pledge = PledgeFactory(member=member)
     token = badge_token(store_id=store.pk, pledge_id=pledge.pk)
     for index, char in enumerate(token):
         tampered = token[:index] + ("B" if char != "B" else "C") + token[index + 1 :]
@@ -73,8 +73,8 @@ def test_every_altered_character_is_refused(client, member, store):
 
 
 def test_a_token_for_another_store_is_refused(member, store, other_member, other_store):
-    pledge = take_pledge(member)
-    take_pledge(other_member)
+    pledge = PledgeFactory(member=member)
+    PledgeFactory(member=other_member)
     # signed by us, but pairing another member's store with this pledge
     mixed = badge_token(store_id=other_store.pk, pledge_id=pledge.pk)
     assert badge_check(token=mixed).status == BadgeStatus.NO_LONGER_MEMBER
@@ -82,7 +82,7 @@ def test_a_token_for_another_store_is_refused(member, store, other_member, other
 
 
 def test_forged_and_hostile_tokens_are_refused(client, member, store):
-    pledge = take_pledge(member)
+    pledge = PledgeFactory(member=member)
     for token in (
         f"{store.pk}.{pledge.pk}",
         f"{store.pk}.{pledge.pk}:forged",

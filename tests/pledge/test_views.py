@@ -15,6 +15,7 @@ from jewelguard.pledge import selectors
 from jewelguard.pledge.models import Pledge, StoreSignage
 from jewelguard.pledge.texts import current_pledge_version
 from tests.conftest import client_for, make_user
+from tests.factories import PledgeFactory
 from tests.pledge.conftest import build_toolkit, take_pledge
 
 VERSION = current_pledge_version().version
@@ -39,8 +40,8 @@ def test_the_public_page_explains_the_pledge_and_counts_stores_without_names(
     client, member, store, other_member, other_store
 ):
     # given two pledged members in Colorado and Pennsylvania
-    take_pledge(member)
-    take_pledge(other_member)
+    PledgeFactory(member=member)
+    PledgeFactory(member=other_member)
     # when anyone opens the pledge page
     page = client.get(reverse("pledge:index"))
     html = page.content.decode()
@@ -54,7 +55,7 @@ def test_the_public_page_explains_the_pledge_and_counts_stores_without_names(
 
 
 def test_the_public_page_is_in_french_for_french_visitors(client, member, store):
-    take_pledge(member)
+    PledgeFactory(member=member)
     page = client.get(reverse("pledge:index"), HTTP_ACCEPT_LANGUAGE="fr-CA")
     html = page.content.decode()
     assert "L'engagement Partenaire pour la protection" in html.replace("&#x27;", "'")
@@ -89,7 +90,7 @@ def test_a_bad_pledge_form_gets_a_clear_error_and_stores_nothing(member, store, 
 
 
 def test_pledging_twice_is_refused_with_a_message(member, store):
-    take_pledge(member)
+    PledgeFactory(member=member)
     response = client_for(member.owner).post(
         reverse("pledge:take"), {"version": VERSION, "accept": "on"}
     )
@@ -113,7 +114,7 @@ def test_only_member_jewelers_may_take_the_pledge(client, staff_user, analyst):
 
 
 def test_withdrawing_through_the_form(member, store):
-    take_pledge(member)
+    PledgeFactory(member=member)
     client = client_for(member.owner)
     response = client.post(
         reverse("pledge:withdraw"), {"confirm": "on", "reason": "<script>alert(1)</script>"}
@@ -132,7 +133,7 @@ def test_withdrawing_through_the_form(member, store):
     ],
 )
 def test_a_bad_withdrawal_gets_a_clear_error_and_the_pledge_stays(member, store, data, message):
-    take_pledge(member)
+    PledgeFactory(member=member)
     response = client_for(member.owner).post(reverse("pledge:withdraw"), data)
     assert response.status_code == 200
     assert message in response.content.decode()
@@ -170,7 +171,7 @@ def test_a_pledged_member_sees_its_toolkit_and_gets_its_files(member, store):
 
 
 def test_the_toolkit_list_leads_a_one_store_member_to_its_toolkit(member, store):
-    take_pledge(member)
+    PledgeFactory(member=member)
     response = client_for(member.owner).get(reverse("pledge:toolkit"))
     assert response.status_code == 302 and response["Location"] == toolkit_url(store)
 
@@ -276,8 +277,8 @@ def test_no_one_else_may_see_a_members_toolkit(
     member, store, other_member, other_store, staff_user, analyst, officer
 ):
     # given two pledged members
-    take_pledge(member)
-    take_pledge(other_member)
+    PledgeFactory(member=member)
+    PledgeFactory(member=other_member)
     strangers = [
         client_for(other_member.owner),  # another member
         client_for(staff_user),  # staff of this store, without the right to edit it
@@ -297,7 +298,7 @@ def test_no_one_else_may_see_a_members_toolkit(
 
 
 def test_anonymous_visitors_are_sent_to_log_in(client, member, store):
-    take_pledge(member)
+    PledgeFactory(member=member)
     response = client.get(file_url(store))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
@@ -320,7 +321,7 @@ def test_staff_who_may_edit_the_store_can_fetch_its_toolkit(member, store):
     ],
 )
 def test_only_toolkit_files_are_served(member, store, name, language):
-    take_pledge(member)
+    PledgeFactory(member=member)
     url = f"/pledge/toolkit/{store.pk}/{language}/{name}"
     response = client_for(member.owner).get(url)
     assert response.status_code == 404
@@ -330,7 +331,7 @@ def test_only_toolkit_files_are_served(member, store, name, language):
 
 
 def test_confirming_statements_changes_the_signs(member, store):
-    take_pledge(member)
+    PledgeFactory(member=member)
     client = client_for(member.owner)
     response = client.post(
         reverse("pledge:toolkit_signage", args=[store.pk]),
@@ -348,7 +349,7 @@ def test_confirming_statements_changes_the_signs(member, store):
     [["armed_guards"], ["alarm_monitored", "<img src=x onerror=alert(1)>"], ["x" * 10_000]],
 )
 def test_unknown_statements_get_a_clear_error_and_store_nothing(member, store, statements):
-    take_pledge(member)
+    PledgeFactory(member=member)
     response = client_for(member.owner).post(
         reverse("pledge:toolkit_signage", args=[store.pk]), {"statements": statements}
     )
@@ -382,7 +383,7 @@ def test_the_toolkit_in_french(member, store):
 
 
 def test_analysts_see_the_pledged_members(analyst, member, store, other_member, other_store):
-    take_pledge(member)
+    PledgeFactory(member=member)
     response = client_for(analyst).get(reverse("pledge:members"))
     html = response.content.decode()
     assert response.status_code == 200
@@ -397,7 +398,7 @@ def test_members_and_staff_may_not_see_the_list(member, staff_user, client):
 
 
 def test_the_admin_lists_pledges(admin_client, member, store):
-    take_pledge(member)
+    PledgeFactory(member=member)
     response = admin_client.get("/admin/pledge/pledge/")
     assert response.status_code == 200
     assert "Front Range Jewelers" in response.content.decode()

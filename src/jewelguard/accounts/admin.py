@@ -1,4 +1,4 @@
-"""The admin site, for analysts (read-only, through the Analysts group) and administrators."""
+"""The admin site, for analysts (read-only) and administrators, by the room's policies."""
 
 from __future__ import annotations
 
@@ -6,12 +6,14 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from jewelguard.accounts import services
 from jewelguard.accounts.models import (
     Agency,
+    AnalystGrant,
     BusinessHours,
     HoursException,
     Member,
@@ -20,10 +22,17 @@ from jewelguard.accounts.models import (
     Store,
     User,
 )
+from jewelguard.core.admin import RestrictedAdmin, RestrictedAdminMixin, RestrictedInlineMixin
+from jewelguard.core.audit import audit_record
+
+
+def _admin_user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):  # type: ignore[type-arg]  # the stubs want an AbstractUser
+class UserAdmin(RestrictedAdminMixin[User], BaseUserAdmin):  # type: ignore[type-arg]  # the stubs want an AbstractUser
     ordering = ["email"]
     list_display = ["email", "full_name", "role", "agency", "is_active"]
     list_filter = ["role", "is_active", "agency"]
@@ -40,23 +49,33 @@ class UserAdmin(BaseUserAdmin):  # type: ignore[type-arg]  # the stubs want an A
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
-        # After the groups are saved, so that a new role's access is not undone by the form.
-        if "role" in form.changed_data:
+        # After the form's own fields are saved, so that the role's access is not undone.
+        if change and "role" in form.changed_data:
+            services.user_access_sync(user=form.instance)
+            audit_record(
+                actor=request.user,
+                action="user.role_changed",
+                target=form.instance,
+                target_repr=f"user #{form.instance.pk}",
+                request=request,
+                details={"from": form.initial.get("role", ""), "to": form.instance.role},
+            )
+        elif "role" in form.changed_data:
             services.user_access_sync(user=form.instance)
 
 
-class BusinessHoursInline(admin.TabularInline[BusinessHours, Store]):
+class BusinessHoursInline(RestrictedInlineMixin, admin.TabularInline[BusinessHours, Store]):
     model = BusinessHours
     extra = 0
 
 
-class HoursExceptionInline(admin.TabularInline[HoursException, Store]):
+class HoursExceptionInline(RestrictedInlineMixin, admin.TabularInline[HoursException, Store]):
     model = HoursException
     extra = 0
 
 
 @admin.register(Store)
-class StoreAdmin(admin.ModelAdmin[Store]):
+class StoreAdmin(RestrictedAdmin[Store]):
     list_display = ["name", "member", "city", "region", "country", "time_zone"]
     list_filter = ["country", "region"]
     search_fields = ["name", "city", "postal_code", "member__name"]
@@ -71,25 +90,67 @@ class StoreAdmin(admin.ModelAdmin[Store]):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # stores are added by their members, placed by the geocoder
 
+    def delete_model(self, request: HttpRequest, obj: Store) -> None:
+        services.store_delete(store=obj, actor=_admin_user(request), request=request)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Store]) -> None:
+        for store in queryset:
+            services.store_delete(store=store, actor=_admin_user(request), request=request)
+
 
 @admin.register(Member)
-class MemberAdmin(admin.ModelAdmin[Member]):
+class MemberAdmin(RestrictedAdmin[Member]):
     list_display = ["name", "owner", "created_at"]
     search_fields = ["name", "owner__email"]
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin[Agency]):
+class AgencyAdmin(RestrictedAdmin[Agency]):
     list_display = ["name", "ori", "jurisdiction"]
     search_fields = ["name", "ori"]
 
 
 @admin.register(StaffGrant)
-class StaffGrantAdmin(admin.ModelAdmin[StaffGrant]):
+class StaffGrantAdmin(RestrictedAdmin[StaffGrant]):
     list_display = ["user", "store", "rights"]
 
 
 @admin.register(StaffInvitation)
-class StaffInvitationAdmin(admin.ModelAdmin[StaffInvitation]):
+class StaffInvitationAdmin(RestrictedAdmin[StaffInvitation]):
     list_display = ["email", "member", "created_at", "accepted_at"]
     exclude = ["token_hash"]
+
+
+@admin.register(AnalystGrant)
+class AnalystGrantAdmin(RestrictedAdmin[AnalystGrant]):
+    """Administrators open a member's own data to an analyst; the analyst sees their grants."""
+
+    list_display = ["analyst", "member", "created_at", "expires_at", "granted_by"]
+    search_fields = ["member__name", "analyst__email"]
+    list_select_related = ["analyst", "member", "granted_by"]
+
+    def save_model(self, request: HttpRequest, obj: AnalystGrant, form: Any, change: bool) -> None:
+        if not change:
+            obj.granted_by = _admin_user(request)
+        super().save_model(request, obj, form, change)
+        audit_record(
+            actor=request.user,
+            action="analyst_grant.changed" if change else "analyst_grant.created",
+            target=obj,
+            target_repr=f"analyst #{obj.analyst_id} → {obj.member.name}",
+            request=request,
+        )
+
+    def delete_model(self, request: HttpRequest, obj: AnalystGrant) -> None:
+        audit_record(
+            actor=request.user,
+            action="analyst_grant.deleted",
+            target=obj,
+            target_repr=f"analyst #{obj.analyst_id} → {obj.member.name}",
+            request=request,
+        )
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[AnalystGrant]) -> None:
+        for grant in queryset.select_related("member"):
+            self.delete_model(request, grant)

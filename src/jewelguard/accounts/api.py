@@ -6,8 +6,8 @@ import re
 from datetime import date, time
 from typing import TYPE_CHECKING, Annotated, Literal
 
-from django.http import Http404, HttpRequest
-from django.shortcuts import get_object_or_404
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Field, Router, Schema
@@ -17,8 +17,9 @@ from pydantic import BeforeValidator, WithJsonSchema
 
 from jewelguard.accounts import services
 from jewelguard.accounts.hours import WEEKDAYS, Weekday
-from jewelguard.accounts.models import Store
-from jewelguard.accounts.permissions import StoreAction, member_of, store_allows, stores_visible_to
+from jewelguard.accounts.models import Store, User
+from jewelguard.accounts.permissions import StoreAction, member_of, stores_visible_to
+from jewelguard.core.permissions import object_get_or_refuse
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrPromise
@@ -167,12 +168,13 @@ class StoreOut(Schema):
 
 
 def _store(request: HttpRequest, store_id: int, action: StoreAction) -> Store:
-    store = get_object_or_404(Store.objects.select_related("member"), pk=store_id)
-    if not store_allows(user=request.user, store=store, action=StoreAction.VIEW):
-        raise Http404
-    if not store_allows(user=request.user, store=store, action=action):
-        raise HttpError(403, _("You may not do that to this store."))
-    return store
+    """The same check as the pages: 404 if not yours to see, 403 if seen but not allowed."""
+    try:
+        return object_get_or_refuse(
+            Store.objects.select_related("member"), pk=store_id, user=request.user, action=action
+        )
+    except PermissionDenied:
+        raise HttpError(403, _("You may not do that to this store.")) from None
 
 
 @router.get("/stores", response={200: list[StoreOut], **SIGNED_OUT})
@@ -208,5 +210,6 @@ def update_store(request: HttpRequest, store_id: int, payload: StoreIn) -> Store
 )
 def delete_store(request: HttpRequest, store_id: int) -> Status[None]:
     store = _store(request, store_id, StoreAction.DELETE)
-    services.store_delete(store=store)
+    actor = request.user if isinstance(request.user, User) else None
+    services.store_delete(store=store, actor=actor, request=request)
     return Status(204, None)

@@ -6,3 +6,8 @@ class AccountsConfig(AppConfig):
     name = "jewelguard.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from jewelguard.accounts.permissions import accounts_policies_register
+
+        accounts_policies_register()

@@ -297,6 +297,49 @@ class StaffInvitation(models.Model):
         return f"{self.email} → {self.member}"
 
 
+class AnalystGrant(models.Model):
+    """One member's own data opened to one association analyst, e.g. to help after a crime.
+
+    By their role analysts read what the association sees of every member (stores,
+    pledges); with a grant they also read that member's staff, invitations and toolkits.
+    Read only: a grant never lets an analyst change anything.
+    """
+
+    analyst = models.ForeignKey(
+        User,
+        verbose_name=_("analyst"),
+        on_delete=models.CASCADE,
+        related_name="analyst_grants",
+        limit_choices_to={"role": Role.ANALYST},
+    )
+    member = models.ForeignKey(
+        Member, verbose_name=_("member"), on_delete=models.CASCADE, related_name="analyst_grants"
+    )
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    granted_by = models.ForeignKey(
+        User,
+        verbose_name=_("granted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(_("granted"), default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("analyst grant")
+        verbose_name_plural = _("analyst grants")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["analyst", "member"], name="one_grant_per_analyst"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.analyst} → {self.member}"
+
+
 class ApiToken(models.Model):
     """A bearer token for the API. Only its hash is kept; the token is shown once."""
 

@@ -11,10 +11,10 @@ from datetime import date, time, timedelta
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.core.signing import Signer
 from django.db import transaction
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -37,7 +37,7 @@ from jewelguard.accounts.models import (
     Store,
     User,
 )
-from jewelguard.accounts.permissions import ANALYST_VIEWABLE_MODELS, ANALYSTS_GROUP
+from jewelguard.core.audit import audit_record
 from jewelguard.core.errors import ServiceError
 from jewelguard.core.mail import email_delivery_retry, email_send_on_commit
 from jewelguard.core.models import EmailDelivery
@@ -99,8 +99,8 @@ def user_create(
 ) -> User:
     """A person who can sign in; ``email_verified`` for people an operator vouches for.
 
-    Analysts and administrators use the admin site (``_admin_access``); analysts join the
-    Analysts group (view rights), administrators are superusers.
+    Analysts and administrators use the admin site (``_admin_access``); what they may see
+    and do there is the room policies' business (accounts/permissions.py).
     """
     is_staff, is_superuser = _admin_access(role)
     user = User(
@@ -115,37 +115,18 @@ def user_create(
     user.full_clean()
     user.save()
     EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=email_verified)
-    if role == Role.ANALYST:
-        user.groups.add(analysts_group_ensure())
     return user
 
 
 @transaction.atomic
 def user_access_sync(*, user: User) -> None:
-    """Make admin-site access follow the role: analysts view, admins everything, others none.
+    """Make admin-site entry follow the role: analysts and admins enter, others do not.
 
     Called whenever a role is set outside ``user_create``, e.g. by an administrator in the admin.
+    What each may do once in is decided by the room policies, not by Django's model permissions.
     """
     user.is_staff, user.is_superuser = _admin_access(Role(user.role))
     user.save(update_fields=["is_staff", "is_superuser"])
-    if user.role == Role.ANALYST:
-        user.groups.add(analysts_group_ensure())
-    else:
-        user.groups.remove(*Group.objects.filter(name=ANALYSTS_GROUP))
-
-
-def analysts_group_ensure() -> Group:
-    """The Analysts group with its view rights, made or mended if someone removed them."""
-    group, _created = Group.objects.get_or_create(name=ANALYSTS_GROUP)
-    group.permissions.add(
-        *Permission.objects.filter(
-            content_type__app_label="accounts",
-            codename__in=[f"view_{name}" for name in ANALYST_VIEWABLE_MODELS],
-        ),
-        # The e-mail delivery log, read-only like the rest.
-        *Permission.objects.filter(content_type__app_label="core", codename="view_emaildelivery"),
-    )
-    return group
 
 
 @transaction.atomic
@@ -403,7 +384,17 @@ def store_update(*, store: Store, details: StoreDetails, keep_special_days: bool
 
 
 @transaction.atomic
-def store_delete(*, store: Store) -> None:
+def store_delete(
+    *, store: Store, actor: User | None = None, request: HttpRequest | None = None
+) -> None:
+    """Remove a store with its hours, staff grants and toolkit; the audit log keeps its name."""
+    audit_record(
+        actor=actor,
+        action="store.deleted",
+        target=store,
+        request=request,
+        details={"member_id": store.member_id},
+    )
     store.delete()
 
 
@@ -522,11 +513,27 @@ def staff_invitation_accept(*, token: str, user: User) -> list[StaffGrant]:
     return grants
 
 
-def staff_grant_revoke(*, grant: StaffGrant) -> None:
+@transaction.atomic
+def staff_grant_revoke(
+    *, grant: StaffGrant, actor: User | None = None, request: HttpRequest | None = None
+) -> None:
+    """Take a staff user's access to one store away."""
+    audit_record(
+        actor=actor,
+        action="staff.removed",
+        target=grant,
+        # The staff person's address stays out of the log: the grant's id and store suffice.
+        target_repr=f"staff grant #{grant.pk} at {grant.store.name}",
+        request=request,
+        details={"user_id": grant.user_id, "store_id": grant.store_id},
+    )
     grant.delete()
 
 
-def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
+@transaction.atomic
+def api_token_create(
+    *, user: User, name: str, request: HttpRequest | None = None
+) -> tuple[ApiToken, str]:
     """A new API token; the plain token is returned once and only its hash is kept."""
     token = "jg_" + secrets.token_urlsafe(32)
     api_token = ApiToken(
@@ -534,8 +541,19 @@ def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     )
     api_token.full_clean()
     api_token.save()
+    audit_record(actor=user, action="api_token.created", target=api_token, request=request)
     return api_token, token
 
 
-def api_token_revoke(*, api_token: ApiToken) -> None:
+@transaction.atomic
+def api_token_revoke(
+    *, api_token: ApiToken, actor: User | None = None, request: HttpRequest | None = None
+) -> None:
+    audit_record(
+        actor=actor,
+        action="api_token.revoked",
+        target=api_token,
+        request=request,
+        details={"user_id": api_token.user_id},
+    )
     api_token.delete()

@@ -9,8 +9,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -20,6 +20,7 @@ from jewelguard.accounts.forms import ApiTokenForm, StaffInviteForm, StoreForm
 from jewelguard.accounts.models import ApiToken, StaffGrant, StaffInvitation, Store, User
 from jewelguard.accounts.permissions import StoreAction, member_of, store_allows, stores_visible_to
 from jewelguard.core.models import EmailDelivery, EmailStatus
+from jewelguard.core.permissions import Action, object_get_or_refuse
 from jewelguard.core.selectors import email_deliveries_latest
 
 
@@ -30,12 +31,9 @@ def _user(request: HttpRequest) -> User:
 
 def _store_for(request: HttpRequest, pk: int, action: StoreAction) -> Store:
     """The store, if this user may take the action; 404 when they may not even see it."""
-    store = get_object_or_404(Store.objects.select_related("member"), pk=pk)
-    if not store_allows(user=request.user, store=store, action=StoreAction.VIEW):
-        raise Http404
-    if not store_allows(user=request.user, store=store, action=action):
-        raise PermissionDenied
-    return store
+    return object_get_or_refuse(
+        Store.objects.select_related("member"), pk=pk, user=request.user, action=action
+    )
 
 
 @login_required
@@ -106,7 +104,7 @@ def store_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def store_delete(request: HttpRequest, pk: int) -> HttpResponse:
     store = _store_for(request, pk, StoreAction.DELETE)
-    services.store_delete(store=store)
+    services.store_delete(store=store, actor=_user(request), request=request)
     messages.success(request, _("Store removed."))
     return redirect("accounts:store_list")
 
@@ -167,10 +165,9 @@ def _invitation_row(
 @require_POST
 def staff_invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
     """The member sends an invitation whose e-mail failed again; only its own invitations."""
-    member = member_of(user=request.user)
-    invitation = get_object_or_404(StaffInvitation, pk=pk, member=member) if member else None
-    if invitation is None:
-        raise Http404
+    invitation = object_get_or_refuse(
+        StaffInvitation.objects.all(), pk=pk, user=request.user, action=Action.CHANGE
+    )
     try:
         services.staff_invitation_resend(invitation=invitation)
     except ValidationError as error:
@@ -183,11 +180,10 @@ def staff_invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def staff_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    member = member_of(user=request.user)
-    grant = get_object_or_404(StaffGrant, pk=pk, store__member=member) if member else None
-    if grant is None:
-        raise Http404
-    services.staff_grant_revoke(grant=grant)
+    grant = object_get_or_refuse(
+        StaffGrant.objects.select_related("store"), pk=pk, user=request.user, action=Action.DELETE
+    )
+    services.staff_grant_revoke(grant=grant, actor=_user(request), request=request)
     messages.success(request, _("Access removed."))
     return redirect("accounts:staff")
 
@@ -228,7 +224,9 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST or None)
     new_token = None
     if request.method == "POST" and form.is_valid():
-        _created, new_token = services.api_token_create(user=user, name=form.cleaned_data["name"])
+        _created, new_token = services.api_token_create(
+            user=user, name=form.cleaned_data["name"], request=request
+        )
         form = ApiTokenForm()
     return render(
         request,
@@ -240,7 +238,9 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    token = get_object_or_404(ApiToken, pk=pk, user=_user(request))
-    services.api_token_revoke(api_token=token)
+    token = object_get_or_refuse(
+        ApiToken.objects.all(), pk=pk, user=request.user, action=Action.DELETE
+    )
+    services.api_token_revoke(api_token=token, actor=_user(request), request=request)
     messages.success(request, _("Token revoked."))
     return redirect("accounts:api_tokens")

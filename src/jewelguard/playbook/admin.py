@@ -8,15 +8,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from jewelguard.accounts.permissions import user_is_association_staff
+from jewelguard.core.admin import RestrictedAdmin
 from jewelguard.playbook import services
 from jewelguard.playbook.models import Inquiry
-
-
-def _is_association_staff(request: HttpRequest) -> bool:
-    """Analysts and administrators answer inquiries; nobody else sees them."""
-    return request.user.is_staff and user_is_association_staff(user=request.user)
-
 
 INQUIRY_FIELDS = (
     "kind",
@@ -33,7 +27,9 @@ INQUIRY_FIELDS = (
 
 
 @admin.register(Inquiry)
-class InquiryAdmin(admin.ModelAdmin[Inquiry]):
+class InquiryAdmin(RestrictedAdmin[Inquiry]):
+    """Analysts and administrators answer inquiries (playbook.permissions); no one else."""
+
     list_display = ["created_at", "kind", "status", "subject", "name", "organisation", "deadline"]
     list_filter = ["kind", "status", "created_at"]
     search_fields = ["name", "email", "organisation", "subject"]
@@ -41,22 +37,6 @@ class InquiryAdmin(admin.ModelAdmin[Inquiry]):
     fields = INQUIRY_FIELDS
     readonly_fields = [f for f in INQUIRY_FIELDS if f != "status"]
     actions = ["mark_answered"]
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return _is_association_staff(request)
-
-    def has_view_permission(self, request: HttpRequest, obj: Inquiry | None = None) -> bool:
-        return _is_association_staff(request)
-
-    def has_change_permission(self, request: HttpRequest, obj: Inquiry | None = None) -> bool:
-        return _is_association_staff(request)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Inquiry | None = None) -> bool:
-        # Deleting is how a sender's request to erase their message is honoured.
-        return _is_association_staff(request)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # inquiries come from the public forms only
 
     @admin.action(description=_("Mark as answered"))
     def mark_answered(self, request: HttpRequest, queryset: QuerySet[Inquiry]) -> None:

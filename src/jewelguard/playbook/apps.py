@@ -13,3 +13,7 @@ class PlaybookConfig(AppConfig):
         from jewelguard.playbook.content import playbook
 
         playbook()
+
+        from jewelguard.playbook.permissions import playbook_policies_register
+
+        playbook_policies_register()

@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from jewelguard.core.admin import RestrictedAdmin
 from jewelguard.pledge.models import Pledge, StoreSignage
 
 
@@ -28,7 +29,7 @@ class ActiveFilter(admin.SimpleListFilter):
 
 
 @admin.register(Pledge)
-class PledgeAdmin(admin.ModelAdmin[Pledge]):
+class PledgeAdmin(RestrictedAdmin[Pledge]):
     list_display = ("member", "taken_at", "withdrawn_at", "text_version", "language")
     list_filter = (ActiveFilter, "text_version", "language")
     search_fields = ("member__name", "member__owner__email")
@@ -46,18 +47,9 @@ class PledgeAdmin(admin.ModelAdmin[Pledge]):
         "withdrawal_reason",
     )
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Pledge | None = None) -> bool:
-        return False
-
 
 @admin.register(StoreSignage)
-class StoreSignageAdmin(admin.ModelAdmin[StoreSignage]):
+class StoreSignageAdmin(RestrictedAdmin[StoreSignage]):
     list_display = ("store", "updated_at")
     search_fields = ("store__name",)
     readonly_fields = ("store", "statements", "updated_at", "updated_by")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False

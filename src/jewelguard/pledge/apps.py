@@ -13,3 +13,7 @@ class PledgeConfig(AppConfig):
         from jewelguard.pledge.texts import pledge_versions
 
         pledge_versions()
+
+        from jewelguard.pledge.permissions import pledge_policies_register
+
+        pledge_policies_register()

@@ -8,10 +8,12 @@ from functools import partial
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jewelguard.accounts.models import Member, Store, User
+from jewelguard.core.audit import audit_record
 from jewelguard.core.tasks import enqueue_on_commit
 from jewelguard.pledge.deterrents import DETERRENT_IDS, deterrents_in_order
 from jewelguard.pledge.languages import language_or_default, supported_languages
@@ -69,6 +71,7 @@ def pledge_take(
     language: str,
     statements: Sequence[str] | None = None,
     taken_by: User | None = None,
+    request: HttpRequest | None = None,
 ) -> Pledge:
     """The member takes the pledge, for all its stores, in the version it read.
 
@@ -119,12 +122,26 @@ def pledge_take(
             )
     except IntegrityError:
         raise ValidationError(_("You have already taken the pledge.")) from None
+    audit_record(
+        actor=taken_by,
+        action="pledge.taken",
+        target=pledge,
+        target_repr=f"{member.name} (v{version.version})",
+        request=request,
+        details={"text_version": version.version, "language": language},
+    )
     _prepare_toolkits(stores=stores, language=language_or_default(member.owner.language))
     return pledge
 
 
 @transaction.atomic
-def pledge_withdraw(*, member: Member, reason: str = "") -> Pledge:
+def pledge_withdraw(
+    *,
+    member: Member,
+    reason: str = "",
+    actor: User | None = None,
+    request: HttpRequest | None = None,
+) -> Pledge:
     """The member withdraws; its badges then say "no longer a member". History is kept."""
     reason = reason.strip()
     if len(reason) > MAX_REASON_LENGTH:
@@ -137,6 +154,14 @@ def pledge_withdraw(*, member: Member, reason: str = "") -> Pledge:
     pledge.withdrawn_at = timezone.now()
     pledge.withdrawal_reason = reason
     pledge.save(update_fields=["withdrawn_at", "withdrawal_reason"])
+    # The reason is the member's own words: it stays on the pledge, not in the log.
+    audit_record(
+        actor=actor,
+        action="pledge.withdrawn",
+        target=pledge,
+        target_repr=f"{member.name} (v{pledge.text_version})",
+        request=request,
+    )
     store_ids = list(member.stores.values_list("pk", flat=True))
     # The files show a membership that has ended: remove them once that is committed.
     for store_id in store_ids:

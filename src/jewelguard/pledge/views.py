@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import get_language
@@ -18,16 +18,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from jewelguard.accounts.models import Member, Role, Store, User
 from jewelguard.accounts.permissions import (
-    StoreAction,
     member_of,
-    store_allows,
     user_is_association_staff,
 )
 from jewelguard.core.documents import document_storage
+from jewelguard.core.permissions import Action, object_allows, object_get_or_refuse
 from jewelguard.pledge import selectors, services
 from jewelguard.pledge.forms import PledgeForm, SignageForm, ToolkitLanguageForm, WithdrawForm
 from jewelguard.pledge.languages import language_or_default, supported_languages
 from jewelguard.pledge.models import Pledge
+from jewelguard.pledge.permissions import STAFF_BRIEFING, TOOLKIT
 from jewelguard.pledge.texts import current_pledge_version
 from jewelguard.pledge.toolkit.build import (
     BRIEFING_FILES,
@@ -101,6 +101,7 @@ def take(request: HttpRequest) -> HttpResponse:
                 text_version=form.cleaned_data["version"],
                 language=language_or_default(get_language()),
                 taken_by=_user(request),
+                request=request,
             )
         except ValidationError as error:
             form.add_service_errors(error)
@@ -118,7 +119,12 @@ def withdraw(request: HttpRequest) -> HttpResponse:
     form = WithdrawForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.pledge_withdraw(member=member, reason=form.cleaned_data["reason"])
+            services.pledge_withdraw(
+                member=member,
+                reason=form.cleaned_data["reason"],
+                actor=_user(request),
+                request=request,
+            )
         except ValidationError as error:
             form.add_service_errors(error)
         else:
@@ -170,27 +176,19 @@ def _toolkit_for_role(request: HttpRequest, user: User) -> HttpResponse:
     return render(request, "pledge/toolkit_role.html", {"role": user.role, "briefings": briefings})
 
 
-def _toolkit_store(request: HttpRequest, store_id: int) -> tuple[Store, Pledge | None]:
-    """The store if this user may handle its toolkit (its owner, an admin, staff who may
-    edit it); 404 for anyone else, so that nobody learns another member's stores exist."""
-    store = get_object_or_404(Store.objects.select_related("member", "member__owner"), pk=store_id)
-    if not store_allows(user=request.user, store=store, action=StoreAction.EDIT):
-        raise Http404
-    return store, selectors.pledge_active_for(member=store.member)
-
-
-def _may_fetch(request: HttpRequest, store: Store, name: str) -> bool:
-    """Who may download this file: whoever may edit the store; and its staff (any grant)
-    the staff briefing alone, which is made for them."""
-    if store_allows(user=request.user, store=store, action=StoreAction.EDIT):
-        return True
-    user = request.user
-    return (
-        name in {f.name for f in BRIEFING_FILES}
-        and isinstance(user, User)
-        and user.role == Role.STAFF
-        and store_allows(user=user, store=store, action=StoreAction.VIEW)
+def _toolkit_store(
+    request: HttpRequest, store_id: int, action: Action = Action.VIEW, kind: str = TOOLKIT
+) -> tuple[Store, Pledge | None]:
+    """The store if this user may take ``action`` on its toolkit (pledge.permissions); 404
+    for anyone who may not see it, so that nobody learns another member's stores exist."""
+    store = object_get_or_refuse(
+        Store.objects.select_related("member", "member__owner"),
+        pk=store_id,
+        user=request.user,
+        action=action,
+        kind=kind,
     )
+    return store, selectors.pledge_active_for(member=store.member)
 
 
 @dataclass(frozen=True)
@@ -235,6 +233,9 @@ def _toolkit_page(
             "previews": [link for link in files if link.file.preview],
             "zip_url": _file_url(spec, ZIP_NAME, download=True),
             "language_form": language_form,
+            "can_change_signage": object_allows(
+                obj=store, user=request.user, action=Action.CHANGE, kind=TOOLKIT
+            ),
             "signage_form": signage_form
             or SignageForm(initial={"statements": list(spec.statements)}),
             "ready": ready,
@@ -260,7 +261,7 @@ def toolkit_store(request: HttpRequest, store_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def toolkit_signage(request: HttpRequest, store_id: int) -> HttpResponse:
-    store, pledge = _toolkit_store(request, store_id)
+    store, pledge = _toolkit_store(request, store_id, Action.CHANGE)
     if pledge is None:
         return render(request, "pledge/toolkit_invitation.html", {"store": store})
     form = SignageForm(request.POST)
@@ -295,10 +296,9 @@ def _toolkit_building(
 @login_required
 @require_GET
 def toolkit_file(request: HttpRequest, store_id: int, language: str, name: str) -> HttpResponseBase:
-    store = get_object_or_404(Store.objects.select_related("member", "member__owner"), pk=store_id)
-    if not _may_fetch(request, store, name):
-        raise Http404
-    pledge = selectors.pledge_active_for(member=store.member)
+    # The staff briefing is made for the store's staff, who may fetch it and nothing else.
+    kind = STAFF_BRIEFING if name in {f.name for f in BRIEFING_FILES} else TOOLKIT
+    store, pledge = _toolkit_store(request, store_id, kind=kind)
     if pledge is None or name not in CONTENT_TYPES or language not in supported_languages():
         raise Http404
     spec = selectors.toolkit_spec_for(store=store, pledge=pledge, language=language)
