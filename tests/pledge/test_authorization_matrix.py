@@ -20,6 +20,7 @@ from tests.authorization import (
 )
 from tests.conftest import client_for
 from tests.factories import AnalystGrantFactory, PledgeFactory
+from tests.pledge.conftest import build_toolkit
 
 
 def _pledge(world: World) -> Pledge:
@@ -83,8 +84,9 @@ TOOLKITS = ObjectKind(
     name="toolkit",
     make=_toolkit,
     routes=(
-        Route(VIEW, "page", "get", lambda s: f"/pledge/toolkit/{s.pk}/"),
-        Route(VIEW, "page", "get", lambda s: f"/pledge/toolkit/{s.pk}/en/badge.svg"),
+        # 202: allowed, and the toolkit is being made (a request never builds it)
+        Route(VIEW, "page", "get", lambda s: f"/pledge/toolkit/{s.pk}/", ok=(200, 202)),
+        Route(VIEW, "page", "get", lambda s: f"/pledge/toolkit/{s.pk}/en/badge.svg", ok=(200, 202)),
         Route(
             CHANGE,
             "page",
@@ -103,8 +105,31 @@ TOOLKITS = ObjectKind(
 )
 
 
+STAFF_BRIEFINGS = ObjectKind(
+    name="staff briefing",
+    make=_toolkit,
+    routes=(
+        Route(
+            VIEW,
+            "page",
+            "get",
+            lambda s: f"/pledge/toolkit/{s.pk}/en/staff-briefing-letter.pdf",
+            ok=(200, 202),
+        ),
+    ),
+    # Made for the store's staff: any grant on the store lets them fetch it.
+    allowed={
+        "owner": frozenset({VIEW}),
+        "staff_with_right": frozenset({VIEW}),
+        "staff_without_right": frozenset({VIEW}),
+        "analyst_with_grant": frozenset({VIEW}),
+        "administrator": frozenset({VIEW}),
+    },
+)
+
+
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("kind", [PLEDGES, TOOLKITS], ids=lambda k: k.name)
+@pytest.mark.parametrize("kind", [PLEDGES, TOOLKITS, STAFF_BRIEFINGS], ids=lambda k: k.name)
 def test_every_role_gets_what_its_rights_allow(db, kind, role):
     kind_check(kind, role)
 
@@ -112,6 +137,7 @@ def test_every_role_gets_what_its_rights_allow(db, kind, role):
 def test_an_analyst_with_a_grant_reads_the_toolkit_without_the_signs_form(member, store):
     # given a pledged member whose data an administrator opened to an analyst
     PledgeFactory(member=member)
+    build_toolkit(store)
     analyst = AnalystGrantFactory(member=member).analyst
     # when the analyst and the member open the store's toolkit
     seen_by_analyst = client_for(analyst).get(f"/pledge/toolkit/{store.pk}/")

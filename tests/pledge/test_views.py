@@ -254,7 +254,7 @@ def test_staff_of_an_unpledged_store_are_told_the_briefing_comes_with_the_pledge
     [("officer", "scan the QR code"), ("analyst", "See who has pledged")],
 )
 def test_officers_and_analysts_are_told_what_the_toolkit_is_to_them(
-    request, role_fixture, expected
+    db, request, role_fixture, expected
 ):
     user = request.getfixturevalue(role_fixture)
     page = client_for(user).get(reverse("pledge:toolkit"))
