@@ -10,15 +10,17 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from ninja import Field, Router, Schema
+from ninja import Field, Path, Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status
-from pydantic import BeforeValidator, WithJsonSchema
+from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
 
 from jewelguard.accounts import services
 from jewelguard.accounts.hours import WEEKDAYS
 from jewelguard.accounts.models import Store
 from jewelguard.accounts.permissions import StoreAction, member_of, store_allows, stores_visible_to
+from jewelguard.core.forms import DATABASE_ID_MAX
+from jewelguard.core.text import SingleLineText
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrPromise
@@ -27,9 +29,9 @@ router = Router(tags=["stores"])
 
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
-# What the store form takes: 24-hour hours and minutes on the store's own clock, no offset.
-# ":00" seconds are allowed so that hours read from the API can be sent back unchanged.
-CLOCK_TIME = "([01][0-9]|2[0-3]):[0-5][0-9](:00)?"
+# What the store form takes: 24-hour hours and minutes on the store's own clock, no offset,
+# no seconds; answers are written the same way, so what is read can be sent back.
+CLOCK_TIME = "([01][0-9]|2[0-3]):[0-5][0-9]"
 CALENDAR_DATE = "[0-9]{4}-[0-9]{2}-[0-9]{2}"
 
 
@@ -52,6 +54,7 @@ def _text_as(pattern: str, parsed: type, message: StrPromise) -> BeforeValidator
 ClockTime = Annotated[
     time,
     _text_as(CLOCK_TIME, time, gettext_lazy("Use a 24-hour time such as 09:30.")),
+    PlainSerializer(lambda t: t.strftime("%H:%M"), return_type=str),
     WithJsonSchema(
         {
             "type": "string",
@@ -66,6 +69,11 @@ CalendarDate = Annotated[
     _text_as(CALENDAR_DATE, date, gettext_lazy("Use a date such as 2026-12-24.")),
     WithJsonSchema({"type": "string", "format": "date", "examples": ["2026-12-24"]}),
 ]
+
+
+# A store's id in a path: a positive number the database can hold (past 2**63 - 1 SQLite
+# raises instead of finding nothing).
+StoreId = Annotated[int, Path(ge=1, le=DATABASE_ID_MAX)]
 
 
 class ErrorOut(Schema):
@@ -101,16 +109,16 @@ class DayHoursSchema(Schema):
 
 class HoursExceptionSchema(Schema):
     date: CalendarDate
-    label: str = Field("", max_length=80)
+    label: SingleLineText = Field("", max_length=80)
     opens: ClockTime | None = None
     closes: ClockTime | None = None
 
 
 class StoreIn(Schema):
-    name: str = Field(..., min_length=1, max_length=120)
-    street_address: str = Field(..., min_length=1, max_length=200)
-    city: str = Field("", max_length=100)
-    postal_code: str = Field(..., min_length=1, max_length=10)
+    name: SingleLineText = Field(..., min_length=1, max_length=120)
+    street_address: SingleLineText = Field(..., min_length=1, max_length=200)
+    city: SingleLineText = Field("", max_length=100)
+    postal_code: SingleLineText = Field(..., min_length=1, max_length=10)
     country: Literal["US", "CA"]
     latitude: float | None = Field(None, ge=-90, le=90)
     longitude: float | None = Field(None, ge=-180, le=180)
@@ -192,7 +200,7 @@ def create_store(request: HttpRequest, payload: StoreIn) -> Status[Store]:
 
 
 @router.get("/stores/{store_id}", response={200: StoreOut, **SIGNED_OUT, **NO_SUCH_STORE})
-def get_store(request: HttpRequest, store_id: int) -> Store:
+def get_store(request: HttpRequest, store_id: StoreId) -> Store:
     return _store(request, store_id, StoreAction.VIEW)
 
 
@@ -200,7 +208,7 @@ def get_store(request: HttpRequest, store_id: int) -> Store:
     "/stores/{store_id}",
     response={200: StoreOut, **SIGNED_OUT, 403: ErrorOut, **NO_SUCH_STORE, **BODY_REFUSED},
 )
-def update_store(request: HttpRequest, store_id: int, payload: StoreIn) -> Store:
+def update_store(request: HttpRequest, store_id: StoreId, payload: StoreIn) -> Store:
     store = _store(request, store_id, StoreAction.EDIT)
     return services.store_update(store=store, details=payload.details())
 
@@ -208,7 +216,7 @@ def update_store(request: HttpRequest, store_id: int, payload: StoreIn) -> Store
 @router.delete(
     "/stores/{store_id}", response={204: None, **SIGNED_OUT, 403: ErrorOut, **NO_SUCH_STORE}
 )
-def delete_store(request: HttpRequest, store_id: int) -> Status[None]:
+def delete_store(request: HttpRequest, store_id: StoreId) -> Status[None]:
     store = _store(request, store_id, StoreAction.DELETE)
     services.store_delete(store=store)
     return Status(204, None)

@@ -22,7 +22,8 @@ from jewelguard.accounts.models import (
     Store,
     User,
 )
-from jewelguard.core.forms import ServiceErrorsMixin
+from jewelguard.core.forms import ModelIdMultipleChoiceField, ServiceErrorsMixin
+from jewelguard.core.text import SingleLineField
 
 
 class SignupExtraForm(forms.Form):
@@ -33,8 +34,8 @@ class SignupExtraForm(forms.Form):
     the business name empty.
     """
 
-    full_name = forms.CharField(label=_("Your name"), max_length=150)
-    business_name = forms.CharField(
+    full_name = SingleLineField(label=_("Your name"), max_length=150)
+    business_name = SingleLineField(
         label=_("Business name"),
         max_length=200,
         required=False,
@@ -73,17 +74,28 @@ class SignupExtraForm(forms.Form):
         )
 
 
+class ClockTimeField(forms.TimeField):
+    """Hours and minutes on a 24-hour clock, as the time picker sends them; no seconds."""
+
+    input_formats = ["%H:%M"]
+    default_error_messages = {"invalid": _("Use a 24-hour time such as 09:30.")}
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+        super().__init__(**kwargs)
+
+
 class StoreForm(forms.Form):
-    name = forms.CharField(label=_("Store name"), max_length=120)
-    street_address = forms.CharField(label=_("Street address"), max_length=200)
-    city = forms.CharField(
+    name = SingleLineField(label=_("Store name"), max_length=120)
+    street_address = SingleLineField(label=_("Street address"), max_length=200)
+    city = SingleLineField(
         label=_("City"),
         max_length=100,
         required=False,
         help_text=_("Filled in from the ZIP code when left empty."),
     )
     country = forms.ChoiceField(label=_("Country"), choices=Country.choices)
-    postal_code = forms.CharField(label=_("ZIP or postal code"), max_length=10)
+    postal_code = SingleLineField(label=_("ZIP or postal code"), max_length=10)
     latitude = forms.FloatField(
         label=_("Latitude"),
         required=False,
@@ -102,15 +114,11 @@ class StoreForm(forms.Form):
         super().__init__(*args, **kwargs)
         for weekday, day in enumerate(WEEKDAYS):
             label = BusinessHours.Weekday(weekday).label
-            self.fields[f"{day}_opens"] = forms.TimeField(
-                label=_("%(day)s opens") % {"day": label},
-                required=False,
-                widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            self.fields[f"{day}_opens"] = ClockTimeField(
+                label=_("%(day)s opens") % {"day": label}, required=False
             )
-            self.fields[f"{day}_closes"] = forms.TimeField(
-                label=_("%(day)s closes") % {"day": label},
-                required=False,
-                widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            self.fields[f"{day}_closes"] = ClockTimeField(
+                label=_("%(day)s closes") % {"day": label}, required=False
             )
 
     @property
@@ -169,7 +177,7 @@ class StoreForm(forms.Form):
 
 class StaffInviteForm(ServiceErrorsMixin, forms.Form):
     email = forms.EmailField(label=_("Their e-mail"))
-    stores = forms.ModelMultipleChoiceField(
+    stores = ModelIdMultipleChoiceField(
         label=_("Stores"), queryset=Store.objects.none(), widget=forms.CheckboxSelectMultiple
     )
     rights = forms.MultipleChoiceField(
@@ -185,4 +193,4 @@ class StaffInviteForm(ServiceErrorsMixin, forms.Form):
 
 
 class ApiTokenForm(forms.Form):
-    name = forms.CharField(label=_("What the token is for"), max_length=80)
+    name = SingleLineField(label=_("What the token is for"), max_length=80)

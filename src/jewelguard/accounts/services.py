@@ -6,7 +6,6 @@ import dataclasses
 import logging
 import secrets
 import smtplib
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from functools import partial
@@ -40,6 +39,7 @@ from jewelguard.accounts.models import (
     User,
 )
 from jewelguard.accounts.permissions import ANALYST_VIEWABLE_MODELS, ANALYSTS_GROUP
+from jewelguard.core.text import TextRefusedError, single_line_clean
 
 logger = logging.getLogger(__name__)
 
@@ -78,6 +78,14 @@ class StoreDetails:
     exceptions: list[HoursExceptionInput] = field(default_factory=list)
 
 
+def _one_line(*, field: str, value: str) -> str:
+    """``value`` normalised as one line of visible text, or a ValidationError on ``field``."""
+    try:
+        return single_line_clean(value=value)
+    except TextRefusedError as error:
+        raise ValidationError({field: error.message}) from None
+
+
 def _admin_access(role: Role) -> tuple[bool, bool]:
     """(is_staff, is_superuser) for a role: the one rule for who enters the admin site."""
     return role in (Role.ANALYST, Role.ADMIN), role == Role.ADMIN
@@ -102,7 +110,7 @@ def user_create(
     user = User(
         email=email.strip().lower(),
         role=role,
-        full_name=full_name.strip(),
+        full_name=_one_line(field="full_name", value=full_name),
         agency=agency,
         is_staff=is_staff,
         is_superuser=is_superuser,
@@ -144,7 +152,7 @@ def analysts_group_ensure() -> Group:
 
 @transaction.atomic
 def member_create(*, owner: User, name: str) -> Member:
-    member = Member(owner=owner, name=name.strip())
+    member = Member(owner=owner, name=_one_line(field="name", value=name))
     member.full_clean()
     member.save()
     return member
@@ -155,10 +163,14 @@ def user_signup_complete(*, user: User, full_name: str, business_name: str) -> M
     """Finish a sign-up: with a business name the user becomes its member; without one
     (someone invited as staff) the user joins as staff, and accepting the invitation grants
     the stores."""
-    user.full_name = full_name.strip()
+    user.full_name = _one_line(field="full_name", value=full_name)
+    business_name = _one_line(field="business_name", value=business_name)
     if business_name:
         user.save(update_fields=["full_name"])
-        return member_create(owner=user, name=business_name)
+        try:
+            return member_create(owner=user, name=business_name)
+        except ValidationError as error:
+            raise ValidationError({"business_name": error.messages}) from None
     user.role = Role.STAFF
     user.save(update_fields=["full_name", "role"])
     return None
@@ -169,51 +181,63 @@ def _same_point(place: geo.Place, latitude: float, longitude: float) -> bool:
 
 
 def _locate(details: StoreDetails) -> tuple[geo.Place, LocationSource]:
-    """Where the store is: a map pick wins; otherwise the ZIP code's centroid."""
+    """Where the store is: a map pick near its postal code wins; otherwise the code's centre.
+
+    A pick further from the postal code's centre than ``geo.map_pick_max_km`` is refused, so
+    that the postal code, city, province or state and time zone always describe one place.
+    """
     if details.country not in Country.values:
         raise geo.GeoError("country", _("Choose the United States or Canada."))
     code = geo.normalize_postal_code(postal_code=details.postal_code, country=details.country)
     picked = details.latitude is not None or details.longitude is not None
-    if picked:
-        if details.latitude is None or details.longitude is None:
-            missing = "latitude" if details.latitude is None else "longitude"
-            raise geo.GeoError(missing, _("Give both latitude and longitude, or neither."))
-        geo.check_coordinates(
-            latitude=details.latitude, longitude=details.longitude, country=details.country
+    if not picked:
+        found = geo.postal_code_place(postal_code=code, country=details.country)
+        if details.city.strip():
+            found = dataclasses.replace(found, city=details.city.strip())
+        return found, LocationSource.POSTAL_CODE
+    if details.latitude is None or details.longitude is None:
+        missing = "latitude" if details.latitude is None else "longitude"
+        raise geo.GeoError(missing, _("Give both latitude and longitude, or neither."))
+    latitude, longitude = details.latitude, details.longitude
+    geo.check_coordinates(latitude=latitude, longitude=longitude, country=details.country)
+    known_city, known_region = "", geo.region_for(postal_code=code, country=details.country)
+    try:
+        zip_place: geo.Place | None = geo.postal_code_place(
+            postal_code=code, country=details.country
         )
-        zip_place = geo.postal_code_place(postal_code=code, country=details.country)
-        if zip_place and _same_point(zip_place, details.latitude, details.longitude):
-            # The ZIP code's own centre sent back (e.g. a store read from the API and saved
-            # again) is not a pick: the store stays placed by its ZIP code.
+    except geo.UnplacedPostalCodeError as unplaced:
+        # A known code without a known centre: the pick places it.
+        zip_place = None
+        known_city, known_region = unplaced.city, unplaced.region or known_region
+    if zip_place is not None:
+        if _same_point(zip_place, latitude, longitude):
+            # The postal code's own centre sent back (e.g. a store read from the API and
+            # saved again) is not a pick: the store stays placed by its postal code.
             return _locate(dataclasses.replace(details, latitude=None, longitude=None))
-        place = geo.Place(
-            postal_code=code,
-            city=details.city.strip() or (zip_place.city if zip_place else ""),
-            region=zip_place.region
-            if zip_place
-            else geo.region_for(postal_code=code, country=details.country),
-            latitude=details.latitude,
-            longitude=details.longitude,
-            time_zone=geo.time_zone_at(latitude=details.latitude, longitude=details.longitude),
+        away = geo.distance_km(
+            latitude=latitude,
+            longitude=longitude,
+            to_latitude=zip_place.latitude,
+            to_longitude=zip_place.longitude,
         )
-        return place, LocationSource.MAP
-    found = geo.postal_code_place(postal_code=code, country=details.country)
-    if found is None:
-        raise geo.GeoError(
-            "latitude",
-            _(
-                "For a Canadian store, click its spot on the map; "
-                "the postal code alone cannot place it."
-            ),
-        )
-    if details.city.strip():
-        found = dataclasses.replace(found, city=details.city.strip())
-    return found, LocationSource.POSTAL_CODE
-
-
-def _is_single_line(value: str) -> bool:
-    """No line breaks, control characters or lone surrogates (PostgreSQL refuses NUL)."""
-    return not any(unicodedata.category(ch) in ("Cc", "Cs") for ch in value)
+        if away > geo.map_pick_max_km(postal_code=code, country=details.country):
+            raise geo.GeoError(
+                "latitude",
+                _(
+                    "That point is %(km)d km from postal code %(code)s. Check the postal "
+                    "code, or click the store's own spot on the map."
+                )
+                % {"km": round(away), "code": code},
+            )
+    place = geo.Place(
+        postal_code=code,
+        city=details.city.strip() or (zip_place.city if zip_place else known_city),
+        region=zip_place.region if zip_place else known_region,
+        latitude=latitude,
+        longitude=longitude,
+        time_zone=geo.time_zone_at(latitude=latitude, longitude=longitude),
+    )
+    return place, LocationSource.MAP
 
 
 def _checked_hours(
@@ -244,11 +268,8 @@ def _checked_hours(
                 "row": row,
                 "date": exception.date.isoformat(),
             }
-        elif not _is_single_line(exception.label.strip()):
-            problem = _("Row %(row)d: %(msg)s") % {
-                "row": row,
-                "msg": _("Remove line breaks and control characters."),
-            }
+        elif (label_problem := _single_line_problem(exception.label)) is not None:
+            problem = _("Row %(row)d: %(msg)s") % {"row": row, "msg": label_problem}
         else:
             try:
                 check_day(
@@ -262,14 +283,40 @@ def _checked_hours(
     return week, details.exceptions, errors
 
 
-def _text_problems(details: StoreDetails) -> dict[str, list[str]]:
-    """Line breaks and control characters have no place in a name or an address line."""
+def _single_line_problem(value: str) -> str | None:
+    try:
+        single_line_clean(value=value)
+    except TextRefusedError as error:
+        return error.message
+    return None
+
+
+def _clean_text(details: StoreDetails) -> tuple[StoreDetails, dict[str, list[str]]]:
+    """The details with names, address and labels normalised, and the fields that hide
+    characters (line breaks, bidi overrides, zero-width spaces) keyed by field."""
     errors: dict[str, list[str]] = {}
+    cleaned: dict[str, str] = {}
     for name in SINGLE_LINE_FIELDS:
-        value: str = getattr(details, name).strip()
-        if not _is_single_line(value):
-            errors[name] = [_("Remove line breaks and control characters.")]
-    return errors
+        try:
+            cleaned[name] = single_line_clean(value=getattr(details, name))
+        except TextRefusedError as error:
+            errors[name] = [error.message]
+    exceptions = [
+        dataclasses.replace(e, label=single_line_clean(value=e.label))
+        if _single_line_problem(e.label) is None
+        else e
+        for e in details.exceptions
+    ]
+    return (
+        dataclasses.replace(
+            details,
+            name=cleaned.get("name", details.name),
+            street_address=cleaned.get("street_address", details.street_address),
+            city=cleaned.get("city", details.city),
+            exceptions=exceptions,
+        ),
+        errors,
+    )
 
 
 def _apply(
@@ -279,7 +326,7 @@ def _apply(
 
     Raises one ValidationError with every problem found, keyed by field.
     """
-    errors = _text_problems(details)
+    details, errors = _clean_text(details)
     place: geo.Place | None = None
     try:
         place, source = _locate(details)
@@ -410,6 +457,7 @@ def staff_invite(
     """Invite someone as staff of some of the member's stores; the e-mail leaves on commit."""
     if not grants:
         raise ValidationError({"stores": _("Choose at least one store.")})
+    email = _one_line(field="email", value=email)
     if email.strip().lower() == member.owner.email:
         raise ValidationError({"email": _("That is your own e-mail address.")})
     own = set(member.stores.values_list("pk", flat=True))
@@ -478,7 +526,10 @@ def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     """A new API token; the plain token is returned once and only its hash is kept."""
     token = "jg_" + secrets.token_urlsafe(32)
     api_token = ApiToken(
-        user=user, name=name.strip(), prefix=token[:8], token_hash=ApiToken.hash(token)
+        user=user,
+        name=_one_line(field="name", value=name),
+        prefix=token[:8],
+        token_hash=ApiToken.hash(token),
     )
     api_token.full_clean()
     api_token.save()

@@ -8,6 +8,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -197,11 +198,14 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         _created, new_token = services.api_token_create(user=user, name=form.cleaned_data["name"])
         form = ApiTokenForm()
-    return render(
+    response = render(
         request,
         "accounts/api_tokens.html",
         {"form": form, "tokens": user.api_tokens.all(), "new_token": new_token},
     )
+    # The page may hold a token shown once: no browser or proxy may keep a copy.
+    add_never_cache_headers(response)
+    return response
 
 
 @login_required
