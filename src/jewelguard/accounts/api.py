@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, time
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Field, Path, Router, Schema
 from ninja.errors import HttpError
+from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
 from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
 
@@ -185,10 +186,27 @@ def _store(request: HttpRequest, store_id: int, action: StoreAction) -> Store:
     return store
 
 
-@router.get("/stores", response={200: list[StoreOut], **SIGNED_OUT})
-def list_stores(request: HttpRequest) -> list[Store]:
-    """The stores you may see: your own, or those you work at."""
-    return list(stores_visible_to(user=request.user).prefetch_related("hours", "hours_exceptions"))
+STORES_PER_PAGE = 20
+STORES_PER_PAGE_MAX = 100
+
+
+class StorePages(LimitOffsetPagination):
+    """``limit`` stores (1 to 100, 20 unless given) from ``offset``; ``count`` is the total."""
+
+    class Input(Schema):
+        limit: int = Field(STORES_PER_PAGE, ge=1, le=STORES_PER_PAGE_MAX)
+        # Bounded so that the database is never asked for an offset it cannot hold.
+        offset: int = Field(0, ge=0, le=DATABASE_ID_MAX)
+
+
+@router.get("/stores", response={200: list[StoreOut], **SIGNED_OUT, 422: ValidationErrorOut})
+@paginate(StorePages, max_limit=STORES_PER_PAGE_MAX)
+def list_stores(request: HttpRequest) -> Any:
+    """The stores you may see (your own, or those you work at), a page at a time, by name.
+
+    ``count`` is how many there are in all; ask again with ``offset`` moved on by ``limit``.
+    """
+    return stores_visible_to(user=request.user).prefetch_related("hours", "hours_exceptions")
 
 
 @router.post("/stores", response={201: StoreOut, **SIGNED_OUT, 403: ErrorOut, **BODY_REFUSED})

@@ -13,13 +13,14 @@ from functools import partial
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from jewelguard.accounts import geo
 from jewelguard.accounts.hours import WEEKDAYS, HoursError, check_day
@@ -46,6 +47,8 @@ logger = logging.getLogger(__name__)
 INVITATION_LIFETIME = timedelta(days=14)
 # A year of special days, leap day included.
 MAX_HOURS_EXCEPTIONS = 366
+# How many stores one member may have unless settings.JEWELGUARD_MAX_STORES_PER_MEMBER says.
+MAX_STORES_PER_MEMBER = 100
 SINGLE_LINE_FIELDS = ("name", "street_address", "city")
 # Set from the geocoder, never typed in: skipped by model checks when placing failed.
 LOCATION_FIELDS = {
@@ -380,12 +383,33 @@ def _write_hours(
     )
 
 
+def store_limit() -> int:
+    """How many stores one member may have."""
+    return int(getattr(settings, "JEWELGUARD_MAX_STORES_PER_MEMBER", MAX_STORES_PER_MEMBER))
+
+
 @transaction.atomic
 def store_create(*, member: Member, details: StoreDetails) -> Store:
     """Add a store, placed offline from its ZIP code or from a map pick, with its hours.
 
     Raises ValidationError keyed by field; nothing is written unless all of it is valid.
     """
+    # The member's row is locked so that two requests at once cannot both take the last place.
+    Member.objects.select_for_update().filter(pk=member.pk).first()
+    limit = store_limit()
+    if Store.objects.filter(member=member).count() >= limit:
+        raise ValidationError(
+            {
+                NON_FIELD_ERRORS: ngettext(
+                    "You already have %(n)d store, the most one member may register. "
+                    "Remove it first, or ask the association to raise the limit.",
+                    "You already have %(n)d stores, the most one member may register. "
+                    "Remove one first, or ask the association to raise the limit.",
+                    limit,
+                )
+                % {"n": limit}
+            }
+        )
     store = Store(member=member)
     week, exceptions = _apply(store, details)
     store.save()

@@ -85,7 +85,11 @@ def store_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def store_edit(request: HttpRequest, pk: int) -> HttpResponse:
     store = _store_for(request, pk, StoreAction.EDIT)
-    form = StoreForm(request.POST or None, initial=StoreForm.initial_for(store))
+    form = StoreForm(
+        request.POST or None,
+        initial=StoreForm.initial_for(store),
+        special_days=StoreForm.special_days_for(store),
+    )
     if request.method == "POST" and form.is_valid():
         kept = [
             services.HoursExceptionInput(date=e.date, label=e.label, opens=e.opens, closes=e.closes)
