@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from jewelguard.accounts import services
 from jewelguard.accounts.models import ApiToken, Member, StaffInvitation, Store, User
-from jewelguard.core.text import TextRefusedError, multi_line_clean, single_line_clean
+from jewelguard.core.text import (
+    REFUSED_CATEGORIES,
+    TextRefusedError,
+    multi_line_clean,
+    single_line_clean,
+)
 from jewelguard.playbook.models import Inquiry
 from tests.accounts.conftest import (
     api_token_for,
@@ -69,6 +77,18 @@ def error_locations(response) -> list[list[object]]:
 def test_one_line_check_refuses_every_hidden_character(ch):
     with pytest.raises(TextRefusedError):
         single_line_clean(value=f"Gems{ch}and more")
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet=st.characters(codec="utf-8"), max_size=40) | st.text(max_size=40))
+def test_one_line_check_refuses_exactly_the_hidden_categories(text):
+    hidden = any(unicodedata.category(ch) in REFUSED_CATEGORIES for ch in text)
+    try:
+        single_line_clean(value=text)
+    except TextRefusedError:
+        assert hidden
+    else:
+        assert not hidden
 
 
 def test_one_line_check_normalises_what_it_keeps():

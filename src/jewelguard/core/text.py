@@ -45,8 +45,20 @@ class TextRefusedError(ValueError):
         self.message = message
 
 
+# In ASCII only C0 controls and DEL are refused: one regex search instead of a lookup per
+# character, for the text most people type.
+_ASCII_REFUSED = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def _refused(ch: str) -> bool:
     return unicodedata.category(ch) in REFUSED_CATEGORIES
+
+
+def _has_refused(value: str, *, allow_line_feed: bool = False) -> bool:
+    if value.isascii():
+        found = _ASCII_REFUSED.findall(value)
+        return any(ch != "\n" or not allow_line_feed for ch in found)
+    return any(_refused(ch) and not (allow_line_feed and ch == "\n") for ch in value)
 
 
 def single_line_clean(*, value: str) -> str:
@@ -54,7 +66,7 @@ def single_line_clean(*, value: str) -> str:
 
     Raises TextRefusedError for line breaks, tabs and every character of REFUSED_CATEGORIES.
     """
-    if any(_refused(ch) for ch in value):
+    if _has_refused(value):
         raise TextRefusedError(single_line_message())
     return _SPACES.sub(" ", unicodedata.normalize("NFC", value)).strip()
 
@@ -62,7 +74,7 @@ def single_line_clean(*, value: str) -> str:
 def multi_line_clean(*, value: str) -> str:
     """Like ``single_line_clean`` but for a message: line breaks kept (as LF), lines trimmed."""
     unified = _LINE_BREAKS.sub("\n", value)
-    if any(_refused(ch) and ch != "\n" for ch in unified):
+    if _has_refused(unified, allow_line_feed=True):
         raise TextRefusedError(multi_line_message())
     lines = unicodedata.normalize("NFC", unified).split("\n")
     return "\n".join(_SPACES.sub(" ", line).strip() for line in lines).strip()
