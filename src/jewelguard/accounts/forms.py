@@ -134,7 +134,7 @@ class StoreForm(forms.Form):
         label=_("City"),
         max_length=100,
         required=False,
-        help_text=_("Filled in from the ZIP code when left empty."),
+        help_text=_("Filled in from the ZIP or postal code when left empty."),
     )
     country = forms.ChoiceField(label=_("Country"), choices=Country.choices)
     postal_code = SingleLineField(label=_("ZIP or postal code"), max_length=10)
