@@ -51,7 +51,7 @@ def test_anonymous_visitor_is_sent_to_log_in(client, db, path):
 
 def test_api_lists_only_the_stores_a_user_may_see(store, other_store, staff_user, analyst, officer):
     def names(user):
-        return sorted(s["name"] for s in client_for(user).get("/api/stores").json())
+        return sorted(s["name"] for s in client_for(user).get("/api/stores").json()["items"])
 
     assert names(store.member.owner) == [store.name]
     assert names(staff_user) == [store.name]
@@ -76,7 +76,7 @@ def test_api_token_reads_and_writes_without_cookies_or_csrf(member):
     listed = client.get("/api/stores")
     # then both work, with no session and no CSRF token
     assert created.status_code == 201, created.content
-    assert [s["name"] for s in listed.json()] == ["Cherry Creek Diamonds"]
+    assert [s["name"] for s in listed.json()["items"]] == ["Cherry Creek Diamonds"]
     assert member.owner.api_tokens.get().last_used_at is not None
 
 

@@ -92,7 +92,7 @@ STORES = ObjectKind(
     },
     listings=(
         Listing("page", "/me/stores/", lambda s, body: s.name in body),
-        Listing("api", "/api/stores", lambda s, body: s.pk in [x["id"] for x in json.loads(body)]),
+        Listing("api", "/api/stores", lambda s, body: s.pk in [x["id"] for x in json.loads(body)["items"]]),
         Listing("admin", "/admin/accounts/store/", lambda s, body: s.name in body, ASSOCIATION),
     ),
 )

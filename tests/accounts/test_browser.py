@@ -126,7 +126,8 @@ def test_canadian_store_is_placed_with_the_map_picker(page: Page, live_server, m
     page.get_by_label("Street address").fill("400 Rue Saint-Paul O")
     page.get_by_label("Country").select_option("CA")
     page.get_by_label("ZIP or postal code").fill("H2Y 2A6")
-    # typing coordinates moves the marker there
+    # typing coordinates (folded away under the map) moves the marker there
+    page.get_by_text("Exact coordinates (optional)").click()
     page.get_by_label("Latitude").fill("45.5017")
     page.get_by_label("Longitude").fill("-73.5673")
     page.get_by_label("Longitude").press("Tab")

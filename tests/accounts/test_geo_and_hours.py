@@ -25,11 +25,22 @@ def test_zip_code_with_a_misspelt_time_zone_gets_the_maps_time_zone():
     assert place is not None and place.time_zone == "America/Anchorage"
 
 
-def test_canadian_postal_code_is_normalized_but_has_no_offline_centroid():
+def test_canadian_postal_code_is_placed_at_its_fsa_centre():
     code = geo.normalize_postal_code(postal_code=" h2y1c6 ", country="CA")
     assert code == "H2Y 1C6"
-    assert geo.postal_code_place(postal_code=code, country="CA") is None
-    assert geo.region_for(postal_code=code, country="CA") == "QC"
+    place = geo.postal_code_place(postal_code=code, country="CA")
+    assert (place.postal_code, place.region) == ("H2Y 1C6", "QC")
+    assert place.time_zone in ("America/Toronto", "America/Montreal")
+    # Old Montreal's centre, within a kilometre
+    assert (
+        geo.distance_km(
+            latitude=place.latitude,
+            longitude=place.longitude,
+            to_latitude=45.508,
+            to_longitude=-73.554,
+        )
+        < 1
+    )
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ def test_home_page_says_what_the_movement_is(client, db):
 
 def test_member_sees_own_store_in_api(store, other_store):
     response = client_for(store.member.owner).get("/api/stores")
-    assert [s["name"] for s in response.json()] == [store.name]
+    assert [s["name"] for s in response.json()["items"]] == [store.name]
 
 
 @pytest.mark.browser

@@ -4,31 +4,34 @@ from __future__ import annotations
 
 import re
 from datetime import date, time
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from ninja import Field, Router, Schema
+from ninja import Field, Path, Router, Schema
 from ninja.errors import HttpError
+from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
-from pydantic import BeforeValidator, WithJsonSchema
+from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
 
 from jewelguard.accounts import services
 from jewelguard.accounts.hours import WEEKDAYS, Weekday
 from jewelguard.accounts.models import Store, User
 from jewelguard.accounts.permissions import StoreAction, member_of, stores_visible_to
+from jewelguard.core.forms import DATABASE_ID_MAX
 from jewelguard.core.permissions import object_get_or_refuse
+from jewelguard.core.text import SingleLineText
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrPromise
 
 router = Router(tags=["stores"])
 
-# What the store form takes: 24-hour hours and minutes on the store's own clock, no offset.
-# ":00" seconds are allowed so that hours read from the API can be sent back unchanged.
-CLOCK_TIME = "([01][0-9]|2[0-3]):[0-5][0-9](:00)?"
+# What the store form takes: 24-hour hours and minutes on the store's own clock, no offset,
+# no seconds; answers are written the same way, so what is read can be sent back.
+CLOCK_TIME = "([01][0-9]|2[0-3]):[0-5][0-9]"
 CALENDAR_DATE = "[0-9]{4}-[0-9]{2}-[0-9]{2}"
 
 
@@ -51,6 +54,7 @@ def _text_as(pattern: str, parsed: type, message: StrPromise) -> BeforeValidator
 ClockTime = Annotated[
     time,
     _text_as(CLOCK_TIME, time, gettext_lazy("Use a 24-hour time such as 09:30.")),
+    PlainSerializer(lambda t: t.strftime("%H:%M"), return_type=str),
     WithJsonSchema(
         {
             "type": "string",
@@ -65,6 +69,11 @@ CalendarDate = Annotated[
     _text_as(CALENDAR_DATE, date, gettext_lazy("Use a date such as 2026-12-24.")),
     WithJsonSchema({"type": "string", "format": "date", "examples": ["2026-12-24"]}),
 ]
+
+
+# A store's id in a path: a positive number the database can hold (past 2**63 - 1 SQLite
+# raises instead of finding nothing).
+StoreId = Annotated[int, Path(ge=1, le=DATABASE_ID_MAX)]
 
 
 class ErrorOut(Schema):
@@ -100,16 +109,16 @@ class DayHoursSchema(Schema):
 
 class HoursExceptionSchema(Schema):
     date: CalendarDate
-    label: str = Field("", max_length=80)
+    label: SingleLineText = Field("", max_length=80)
     opens: ClockTime | None = None
     closes: ClockTime | None = None
 
 
 class StoreIn(Schema):
-    name: str = Field(..., min_length=1, max_length=120)
-    street_address: str = Field(..., min_length=1, max_length=200)
-    city: str = Field("", max_length=100)
-    postal_code: str = Field(..., min_length=1, max_length=10)
+    name: SingleLineText = Field(..., min_length=1, max_length=120)
+    street_address: SingleLineText = Field(..., min_length=1, max_length=200)
+    city: SingleLineText = Field("", max_length=100)
+    postal_code: SingleLineText = Field(..., min_length=1, max_length=10)
     country: Literal["US", "CA"]
     latitude: float | None = Field(None, ge=-90, le=90)
     longitude: float | None = Field(None, ge=-180, le=180)
@@ -177,10 +186,27 @@ def _store(request: HttpRequest, store_id: int, action: StoreAction) -> Store:
         raise HttpError(403, _("You may not do that to this store.")) from None
 
 
-@router.get("/stores", response={200: list[StoreOut], **SIGNED_OUT})
-def list_stores(request: HttpRequest) -> list[Store]:
-    """The stores you may see: your own, or those you work at."""
-    return list(stores_visible_to(user=request.user).prefetch_related("hours", "hours_exceptions"))
+STORES_PER_PAGE = 20
+STORES_PER_PAGE_MAX = 100
+
+
+class StorePages(LimitOffsetPagination):
+    """``limit`` stores (1 to 100, 20 unless given) from ``offset``; ``count`` is the total."""
+
+    class Input(Schema):
+        limit: int = Field(STORES_PER_PAGE, ge=1, le=STORES_PER_PAGE_MAX)
+        # Bounded so that the database is never asked for an offset it cannot hold.
+        offset: int = Field(0, ge=0, le=DATABASE_ID_MAX)
+
+
+@router.get("/stores", response={200: list[StoreOut], **SIGNED_OUT, 422: ValidationErrorOut})
+@paginate(StorePages, max_limit=STORES_PER_PAGE_MAX)
+def list_stores(request: HttpRequest) -> Any:
+    """The stores you may see (your own, or those you work at), a page at a time, by name.
+
+    ``count`` is how many there are in all; ask again with ``offset`` moved on by ``limit``.
+    """
+    return stores_visible_to(user=request.user).prefetch_related("hours", "hours_exceptions")
 
 
 @router.post("/stores", response={201: StoreOut, **SIGNED_OUT, 403: ErrorOut, **BODY_REFUSED})
@@ -192,7 +218,7 @@ def create_store(request: HttpRequest, payload: StoreIn) -> Status[Store]:
 
 
 @router.get("/stores/{store_id}", response={200: StoreOut, **SIGNED_OUT, **NO_SUCH_STORE})
-def get_store(request: HttpRequest, store_id: int) -> Store:
+def get_store(request: HttpRequest, store_id: StoreId) -> Store:
     return _store(request, store_id, StoreAction.VIEW)
 
 
@@ -200,7 +226,7 @@ def get_store(request: HttpRequest, store_id: int) -> Store:
     "/stores/{store_id}",
     response={200: StoreOut, **SIGNED_OUT, 403: ErrorOut, **NO_SUCH_STORE, **BODY_REFUSED},
 )
-def update_store(request: HttpRequest, store_id: int, payload: StoreIn) -> Store:
+def update_store(request: HttpRequest, store_id: StoreId, payload: StoreIn) -> Store:
     store = _store(request, store_id, StoreAction.EDIT)
     return services.store_update(store=store, details=payload.details())
 
@@ -208,7 +234,7 @@ def update_store(request: HttpRequest, store_id: int, payload: StoreIn) -> Store
 @router.delete(
     "/stores/{store_id}", response={204: None, **SIGNED_OUT, 403: ErrorOut, **NO_SUCH_STORE}
 )
-def delete_store(request: HttpRequest, store_id: int) -> Status[None]:
+def delete_store(request: HttpRequest, store_id: StoreId) -> Status[None]:
     store = _store(request, store_id, StoreAction.DELETE)
     actor = request.user if isinstance(request.user, User) else None
     services.store_delete(store=store, actor=actor, request=request)

@@ -34,6 +34,8 @@ def check_day(
         return None
     if opens is None or closes is None:
         raise HoursError(field, _("Give both an opening and a closing time, or neither if closed."))
+    if any(t.second or t.microsecond or t.tzinfo for t in (opens, closes)):
+        raise HoursError(field, _("Use hours and minutes only, such as 09:30."))
     if opens >= closes:
         raise HoursError(field, _("The store must open before it closes on the same day."))
     return DayHours(weekday=weekday, opens=opens, closes=closes)

@@ -5,13 +5,12 @@ from __future__ import annotations
 import dataclasses
 import logging
 import secrets
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.signing import Signer
 from django.db import transaction
 from django.http import HttpRequest
@@ -19,6 +18,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from jewelguard.accounts import geo, selectors
 from jewelguard.accounts.hours import WEEKDAYS, HoursError, check_day
@@ -42,6 +42,7 @@ from jewelguard.core.errors import ServiceError
 from jewelguard.core.mail import email_delivery_retry, email_send_on_commit
 from jewelguard.core.models import EmailDelivery
 from jewelguard.core.selectors import email_deliveries_latest
+from jewelguard.core.text import TextRefusedError, single_line_clean
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +51,8 @@ INVITATION_SIGNER_SALT = "jewelguard.accounts.staff-invitation"
 INVITATION_LIFETIME = timedelta(days=14)
 # A year of special days, leap day included.
 MAX_HOURS_EXCEPTIONS = 366
+# How many stores one member may have unless settings.JEWELGUARD_MAX_STORES_PER_MEMBER says.
+MAX_STORES_PER_MEMBER = 100
 SINGLE_LINE_FIELDS = ("name", "street_address", "city")
 # Set from the geocoder, never typed in: skipped by model checks when placing failed.
 LOCATION_FIELDS = {
@@ -82,6 +85,14 @@ class StoreDetails:
     exceptions: list[HoursExceptionInput] = field(default_factory=list)
 
 
+def _one_line(*, field: str, value: str) -> str:
+    """``value`` normalised as one line of visible text, or a ValidationError on ``field``."""
+    try:
+        return single_line_clean(value=value)
+    except TextRefusedError as error:
+        raise ValidationError({field: error.message}) from None
+
+
 def _admin_access(role: Role) -> tuple[bool, bool]:
     """(is_staff, is_superuser) for a role: the one rule for who enters the admin site."""
     return role in (Role.ANALYST, Role.ADMIN), role == Role.ADMIN
@@ -106,7 +117,7 @@ def user_create(
     user = User(
         email=email.strip().lower(),
         role=role,
-        full_name=full_name.strip(),
+        full_name=_one_line(field="full_name", value=full_name),
         agency=agency,
         is_staff=is_staff,
         is_superuser=is_superuser,
@@ -131,7 +142,7 @@ def user_access_sync(*, user: User) -> None:
 
 @transaction.atomic
 def member_create(*, owner: User, name: str) -> Member:
-    member = Member(owner=owner, name=name.strip())
+    member = Member(owner=owner, name=_one_line(field="name", value=name))
     member.full_clean()
     member.save()
     return member
@@ -155,11 +166,15 @@ def user_signup_complete(*, user: User, full_name: str, business_name: str) -> M
     (someone invited as staff) the user joins as staff, and accepting the invitation grants
     the stores. Raises ServiceError, changing nothing, for no business name and no
     invitation."""
+    user.full_name = _one_line(field="full_name", value=full_name)
+    business_name = _one_line(field="business_name", value=business_name)
     signup_business_name_check(email=user.email, business_name=business_name)
-    user.full_name = full_name.strip()
     if business_name:
         user.save(update_fields=["full_name"])
-        return member_create(owner=user, name=business_name)
+        try:
+            return member_create(owner=user, name=business_name)
+        except ValidationError as error:
+            raise ValidationError({"business_name": error.messages}) from None
     user.role = Role.STAFF
     user.save(update_fields=["full_name", "role"])
     return None
@@ -170,51 +185,63 @@ def _same_point(place: geo.Place, latitude: float, longitude: float) -> bool:
 
 
 def _locate(details: StoreDetails) -> tuple[geo.Place, LocationSource]:
-    """Where the store is: a map pick wins; otherwise the ZIP code's centroid."""
+    """Where the store is: a map pick near its postal code wins; otherwise the code's centre.
+
+    A pick further from the postal code's centre than ``geo.map_pick_max_km`` is refused, so
+    that the postal code, city, province or state and time zone always describe one place.
+    """
     if details.country not in Country.values:
         raise geo.GeoError("country", _("Choose the United States or Canada."))
     code = geo.normalize_postal_code(postal_code=details.postal_code, country=details.country)
     picked = details.latitude is not None or details.longitude is not None
-    if picked:
-        if details.latitude is None or details.longitude is None:
-            missing = "latitude" if details.latitude is None else "longitude"
-            raise geo.GeoError(missing, _("Give both latitude and longitude, or neither."))
-        geo.check_coordinates(
-            latitude=details.latitude, longitude=details.longitude, country=details.country
+    if not picked:
+        found = geo.postal_code_place(postal_code=code, country=details.country)
+        if details.city.strip():
+            found = dataclasses.replace(found, city=details.city.strip())
+        return found, LocationSource.POSTAL_CODE
+    if details.latitude is None or details.longitude is None:
+        missing = "latitude" if details.latitude is None else "longitude"
+        raise geo.GeoError(missing, _("Give both latitude and longitude, or neither."))
+    latitude, longitude = details.latitude, details.longitude
+    geo.check_coordinates(latitude=latitude, longitude=longitude, country=details.country)
+    known_city, known_region = "", geo.region_for(postal_code=code, country=details.country)
+    try:
+        zip_place: geo.Place | None = geo.postal_code_place(
+            postal_code=code, country=details.country
         )
-        zip_place = geo.postal_code_place(postal_code=code, country=details.country)
-        if zip_place and _same_point(zip_place, details.latitude, details.longitude):
-            # The ZIP code's own centre sent back (e.g. a store read from the API and saved
-            # again) is not a pick: the store stays placed by its ZIP code.
+    except geo.UnplacedPostalCodeError as unplaced:
+        # A known code without a known centre: the pick places it.
+        zip_place = None
+        known_city, known_region = unplaced.city, unplaced.region or known_region
+    if zip_place is not None:
+        if _same_point(zip_place, latitude, longitude):
+            # The postal code's own centre sent back (e.g. a store read from the API and
+            # saved again) is not a pick: the store stays placed by its postal code.
             return _locate(dataclasses.replace(details, latitude=None, longitude=None))
-        place = geo.Place(
-            postal_code=code,
-            city=details.city.strip() or (zip_place.city if zip_place else ""),
-            region=zip_place.region
-            if zip_place
-            else geo.region_for(postal_code=code, country=details.country),
-            latitude=details.latitude,
-            longitude=details.longitude,
-            time_zone=geo.time_zone_at(latitude=details.latitude, longitude=details.longitude),
+        away = geo.distance_km(
+            latitude=latitude,
+            longitude=longitude,
+            to_latitude=zip_place.latitude,
+            to_longitude=zip_place.longitude,
         )
-        return place, LocationSource.MAP
-    found = geo.postal_code_place(postal_code=code, country=details.country)
-    if found is None:
-        raise geo.GeoError(
-            "latitude",
-            _(
-                "For a Canadian store, click its spot on the map; "
-                "the postal code alone cannot place it."
-            ),
-        )
-    if details.city.strip():
-        found = dataclasses.replace(found, city=details.city.strip())
-    return found, LocationSource.POSTAL_CODE
-
-
-def _is_single_line(value: str) -> bool:
-    """No line breaks, control characters or lone surrogates (PostgreSQL refuses NUL)."""
-    return not any(unicodedata.category(ch) in ("Cc", "Cs") for ch in value)
+        if away > geo.map_pick_max_km(postal_code=code, country=details.country):
+            raise geo.GeoError(
+                "latitude",
+                _(
+                    "That point is %(km)d km from postal code %(code)s. Check the postal "
+                    "code, or click the store's own spot on the map."
+                )
+                % {"km": round(away), "code": code},
+            )
+    place = geo.Place(
+        postal_code=code,
+        city=details.city.strip() or (zip_place.city if zip_place else known_city),
+        region=zip_place.region if zip_place else known_region,
+        latitude=latitude,
+        longitude=longitude,
+        time_zone=geo.time_zone_at(latitude=latitude, longitude=longitude),
+    )
+    return place, LocationSource.MAP
 
 
 def _checked_hours(
@@ -245,11 +272,8 @@ def _checked_hours(
                 "row": row,
                 "date": exception.date.isoformat(),
             }
-        elif not _is_single_line(exception.label.strip()):
-            problem = _("Row %(row)d: %(msg)s") % {
-                "row": row,
-                "msg": _("Remove line breaks and control characters."),
-            }
+        elif (label_problem := _single_line_problem(exception.label)) is not None:
+            problem = _("Row %(row)d: %(msg)s") % {"row": row, "msg": label_problem}
         else:
             try:
                 check_day(
@@ -263,14 +287,40 @@ def _checked_hours(
     return week, details.exceptions, errors
 
 
-def _text_problems(details: StoreDetails) -> dict[str, list[str]]:
-    """Line breaks and control characters have no place in a name or an address line."""
+def _single_line_problem(value: str) -> str | None:
+    try:
+        single_line_clean(value=value)
+    except TextRefusedError as error:
+        return error.message
+    return None
+
+
+def _clean_text(details: StoreDetails) -> tuple[StoreDetails, dict[str, list[str]]]:
+    """The details with names, address and labels normalised, and the fields that hide
+    characters (line breaks, bidi overrides, zero-width spaces) keyed by field."""
     errors: dict[str, list[str]] = {}
+    cleaned: dict[str, str] = {}
     for name in SINGLE_LINE_FIELDS:
-        value: str = getattr(details, name).strip()
-        if not _is_single_line(value):
-            errors[name] = [_("Remove line breaks and control characters.")]
-    return errors
+        try:
+            cleaned[name] = single_line_clean(value=getattr(details, name))
+        except TextRefusedError as error:
+            errors[name] = [error.message]
+    exceptions = [
+        dataclasses.replace(e, label=single_line_clean(value=e.label))
+        if _single_line_problem(e.label) is None
+        else e
+        for e in details.exceptions
+    ]
+    return (
+        dataclasses.replace(
+            details,
+            name=cleaned.get("name", details.name),
+            street_address=cleaned.get("street_address", details.street_address),
+            city=cleaned.get("city", details.city),
+            exceptions=exceptions,
+        ),
+        errors,
+    )
 
 
 def _apply(
@@ -280,7 +330,7 @@ def _apply(
 
     Raises one ValidationError with every problem found, keyed by field.
     """
-    errors = _text_problems(details)
+    details, errors = _clean_text(details)
     place: geo.Place | None = None
     try:
         place, source = _locate(details)
@@ -334,12 +384,33 @@ def _write_hours(
     )
 
 
+def store_limit() -> int:
+    """How many stores one member may have."""
+    return int(getattr(settings, "JEWELGUARD_MAX_STORES_PER_MEMBER", MAX_STORES_PER_MEMBER))
+
+
 @transaction.atomic
 def store_create(*, member: Member, details: StoreDetails) -> Store:
     """Add a store, placed offline from its ZIP code or from a map pick, with its hours.
 
     Raises ValidationError keyed by field; nothing is written unless all of it is valid.
     """
+    # The member's row is locked so that two requests at once cannot both take the last place.
+    Member.objects.select_for_update().filter(pk=member.pk).first()
+    limit = store_limit()
+    if Store.objects.filter(member=member).count() >= limit:
+        raise ValidationError(
+            {
+                NON_FIELD_ERRORS: ngettext(
+                    "You already have %(n)d store, the most one member may register. "
+                    "Remove it first, or ask the association to raise the limit.",
+                    "You already have %(n)d stores, the most one member may register. "
+                    "Remove one first, or ask the association to raise the limit.",
+                    limit,
+                )
+                % {"n": limit}
+            }
+        )
     store = Store(member=member)
     week, exceptions = _apply(store, details)
     store.save()
@@ -441,6 +512,7 @@ def staff_invite(
     """
     if not grants:
         raise ValidationError({"stores": _("Choose at least one store.")})
+    email = _one_line(field="email", value=email)
     if email.strip().lower() == member.owner.email:
         raise ValidationError({"email": _("That is your own e-mail address.")})
     own = set(member.stores.values_list("pk", flat=True))
@@ -537,7 +609,10 @@ def api_token_create(
     """A new API token; the plain token is returned once and only its hash is kept."""
     token = "jg_" + secrets.token_urlsafe(32)
     api_token = ApiToken(
-        user=user, name=name.strip(), prefix=token[:8], token_hash=ApiToken.hash(token)
+        user=user,
+        name=_one_line(field="name", value=name),
+        prefix=token[:8],
+        token_hash=ApiToken.hash(token),
     )
     api_token.full_clean()
     api_token.save()

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -88,10 +89,19 @@ def store_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def store_edit(request: HttpRequest, pk: int) -> HttpResponse:
     store = _store_for(request, pk, StoreAction.EDIT)
-    form = StoreForm(request.POST or None, initial=StoreForm.initial_for(store))
+    form = StoreForm(
+        request.POST or None,
+        initial=StoreForm.initial_for(store),
+        special_days=StoreForm.special_days_for(store),
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.store_update(store=store, details=form.details(), keep_special_days=True)
+            services.store_update(
+                store=store,
+                details=form.details(),
+                # A form sent without its special days (an older page) keeps the saved ones.
+                keep_special_days=not form.special_days_sent,
+            )
         except ValidationError as error:
             form.add_service_errors(error)
         else:
@@ -228,11 +238,14 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
             user=user, name=form.cleaned_data["name"], request=request
         )
         form = ApiTokenForm()
-    return render(
+    response = render(
         request,
         "accounts/api_tokens.html",
         {"form": form, "tokens": user.api_tokens.all(), "new_token": new_token},
     )
+    # The page may hold a token shown once: no browser or proxy may keep a copy.
+    add_never_cache_headers(response)
+    return response
 
 
 @login_required

@@ -11,22 +11,17 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from jewelguard.core.text import MultiLineField, SingleLineField
 from jewelguard.playbook.models import MESSAGE_MAX, NAME_MAX, ORGANISATION_MAX, SUBJECT_MAX
 
 # The honeypot's field name: plausible to a robot, meaningless to a person who never sees it.
 HONEYPOT_FIELD = "website"
 
 
-def _single_line(value: str) -> None:
-    if any(ord(ch) < 32 for ch in value):
-        raise ValidationError(_("Use a single line, without line breaks or tabs."))
-
-
 class InquiryForm(forms.Form):
-    name = forms.CharField(
+    name = SingleLineField(
         label=_("Your name"),
         max_length=NAME_MAX,
-        validators=[_single_line],
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     email = forms.EmailField(
@@ -34,15 +29,14 @@ class InquiryForm(forms.Form):
         help_text=_("We answer at this address."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    organisation = forms.CharField(
+    organisation = SingleLineField(
         label=_("Organisation (optional)"),
         max_length=ORGANISATION_MAX,
         required=False,
-        validators=[_single_line],
         widget=forms.TextInput(attrs={"autocomplete": "organization"}),
     )
-    subject = forms.CharField(label=_("Subject"), max_length=SUBJECT_MAX, validators=[_single_line])
-    message = forms.CharField(
+    subject = SingleLineField(label=_("Subject"), max_length=SUBJECT_MAX)
+    message = MultiLineField(
         label=_("Message"),
         max_length=MESSAGE_MAX,
         help_text=format_lazy(_("Up to {count} characters."), count=MESSAGE_MAX),
@@ -71,10 +65,9 @@ class InquiryForm(forms.Form):
 
 
 class MediaInquiryForm(InquiryForm):
-    organisation = forms.CharField(
+    organisation = SingleLineField(
         label=_("Media outlet"),
         max_length=ORGANISATION_MAX,
-        validators=[_single_line],
         widget=forms.TextInput(attrs={"autocomplete": "organization"}),
     )
     deadline = forms.DateField(

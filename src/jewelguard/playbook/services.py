@@ -14,6 +14,7 @@ from django.utils import translation
 from django.utils.crypto import salted_hmac
 
 from jewelguard.core.mail import MAX_SUBJECT_LENGTH, email_send_on_commit
+from jewelguard.core.text import TextRefusedError, multi_line_clean, single_line_clean
 from jewelguard.playbook.models import Inquiry, InquiryKind, InquiryStatus
 
 logger = logging.getLogger(__name__)
@@ -63,14 +64,27 @@ def inquiry_submit(
     """
     if _rate_count(client_address) > INQUIRY_RATE_LIMIT:
         raise InquiryRateLimitedError
+    text: dict[str, str] = {}
+    problems: dict[str, str] = {}
+    for field, value in (("name", name), ("organisation", organisation), ("subject", subject)):
+        try:
+            text[field] = single_line_clean(value=value)
+        except TextRefusedError as error:
+            problems[field] = error.message
+    try:
+        text["message"] = multi_line_clean(value=message)
+    except TextRefusedError as error:
+        problems["message"] = error.message
+    if problems:
+        raise ValidationError(problems)
     inquiry = Inquiry(
         kind=kind,
-        name=name.strip(),
+        name=text["name"],
         email=email.strip(),
-        organisation=organisation.strip(),
+        organisation=text["organisation"],
         deadline=deadline,
-        subject=subject.strip(),
-        message=message.strip(),
+        subject=text["subject"],
+        message=text["message"],
         language=language,
     )
     inquiry.full_clean()
