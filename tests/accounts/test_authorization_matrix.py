@@ -92,7 +92,11 @@ STORES = ObjectKind(
     },
     listings=(
         Listing("page", "/me/stores/", lambda s, body: s.name in body),
-        Listing("api", "/api/stores", lambda s, body: s.pk in [x["id"] for x in json.loads(body)["items"]]),
+        Listing(
+            "api",
+            "/api/stores",
+            lambda s, body: s.pk in [x["id"] for x in json.loads(body)["items"]],
+        ),
         Listing("admin", "/admin/accounts/store/", lambda s, body: s.name in body, ASSOCIATION),
     ),
 )
