@@ -39,9 +39,9 @@ class Assessment(models.Model):
         related_name="+",
         verbose_name=_("finished by"),
     )
-    started_at = models.DateTimeField(_("started"), default=timezone.now, editable=False)
+    started_at = models.DateTimeField(_("started at"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("risk assessment")

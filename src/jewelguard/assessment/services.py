@@ -53,9 +53,10 @@ def _checked_value(*, question: Question, value: object) -> AnswerValue:
     if question.kind == "number":
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise ServiceError("value", _("This question takes a number."))
-        if not math.isfinite(value):
+        # An int may be too large for a float (10**400): never convert one before the range check.
+        if isinstance(value, float) and not math.isfinite(value):
             raise ServiceError("value", _("This question takes a number."))
-        if question.integer and not float(value).is_integer():
+        if question.integer and isinstance(value, float) and not value.is_integer():
             raise ServiceError("value", _("This question takes a whole number."))
         low, high = question.minimum, question.maximum
         assert low is not None and high is not None
