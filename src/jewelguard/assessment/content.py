@@ -247,6 +247,10 @@ class Questionnaire:
     _questions: dict[str, Question] = field(init=False, repr=False)
     _controls: dict[str, ControlWeight] = field(init=False, repr=False)
     _dependents: dict[str, tuple[Question, ...]] = field(init=False, repr=False)
+    # (question id, answer) -> its effect; effects of yes/no questions are built on first use.
+    _effects: dict[tuple[str, str | float], Effect] = field(init=False, repr=False)
+    # scenario id -> (control id, weight) of every control that reduces it, in file order
+    _against: dict[str, tuple[tuple[str, float], ...]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         dependents: dict[str, list[Question]] = {}
@@ -256,6 +260,12 @@ class Questionnaire:
         object.__setattr__(self, "_questions", {q.id: q for q in self.file.questions})
         object.__setattr__(self, "_controls", {c.id: c for c in self.file.controls})
         object.__setattr__(self, "_dependents", {k: tuple(v) for k, v in dependents.items()})
+        object.__setattr__(self, "_effects", {})
+        against: dict[str, list[tuple[str, float]]] = {}
+        for control in self.file.controls:
+            for scenario_id, cut in control.reduces.items():
+                against.setdefault(scenario_id, []).append((control.id, cut))
+        object.__setattr__(self, "_against", {k: tuple(v) for k, v in against.items()})
 
     @property
     def version(self) -> str:
@@ -266,6 +276,20 @@ class Questionnaire:
 
     def control_weight(self, control_id: str) -> ControlWeight | None:
         return self._controls.get(control_id)
+
+    def effect(self, question: Question, value: str | float) -> Effect:
+        """What ``value`` (already checked) means for ``question``, remembered."""
+        key = (question.id, value)
+        found = self._effects.get(key)
+        if found is None:
+            found = question.effect_of(value)
+            if len(self._effects) < 10_000:  # numbers are many; only what is seen is kept
+                self._effects[key] = found
+        return found
+
+    def controls_against(self, scenario_id: str) -> tuple[tuple[str, float], ...]:
+        """(control id, weight) of each control that reduces ``scenario_id``."""
+        return self._against.get(scenario_id, ())
 
     def dependents(self, question_id: str) -> tuple[Question, ...]:
         """The questions whose ``applies_if`` reads ``question_id``."""

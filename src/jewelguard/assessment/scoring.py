@@ -23,7 +23,7 @@ from functools import cache
 from typing import Literal
 
 from django.utils import translation
-from django.utils.formats import number_format
+from django.utils.formats import get_format
 from django.utils.translation import get_language, gettext, pgettext
 
 from jewelguard.assessment.content import (
@@ -78,6 +78,9 @@ class Profile:
     factors: tuple[AnswerFactor, ...]
     # question id -> the answer that counted (questions that do not apply are left out)
     answers: Mapping[str, AnswerValue]
+    # scenario id -> product of the answers' factors on its likelihood, and on its impact
+    exposure: Mapping[str, float] = field(default_factory=dict)
+    impact: Mapping[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -145,9 +148,20 @@ def profile_build(*, questionnaire: Questionnaire, answers: Mapping[str, AnswerV
         ):
             continue
         counted[question.id] = value
-        effect = question.effect_of(value)
+        effect = questionnaire.effect(question, value)
         _merge(question, value, effect, statuses, factors)
-    return Profile(statuses=statuses, factors=tuple(factors), answers=counted)
+    exposure: dict[str, float] = {}
+    impact: dict[str, float] = {}
+    for factor in factors:
+        table = exposure if factor.kind == "exposure" else impact
+        table[factor.scenario_id] = table.get(factor.scenario_id, 1.0) * factor.value
+    return Profile(
+        statuses=statuses,
+        factors=tuple(factors),
+        answers=counted,
+        exposure=exposure,
+        impact=impact,
+    )
 
 
 def _merge(
@@ -208,23 +222,17 @@ def scenario_numbers(
     statuses: Mapping[str, ControlStatus] | None = None,
 ) -> Numbers:
     """The four numbers of one scenario; ``statuses`` overrides the profile's (for what-ifs)."""
-    exposure = impact = 1.0
-    for factor in profile.factors:
-        if factor.scenario_id == anchor.id:
-            if factor.kind == "exposure":
-                exposure *= factor.value
-            else:
-                impact *= factor.value
+    exposure = profile.exposure.get(anchor.id, 1.0)
+    impact = profile.impact.get(anchor.id, 1.0)
     if anchor.business_hours:
         exposure *= hours_factor(questionnaire=questionnaire, facts=facts)
     exposure *= crime_factor(questionnaire=questionnaire, ratio=crime_level.ratio(anchor.id))
     likelihood = _clamp(anchor.likelihood * exposure, MIN_LIKELIHOOD, MAX_LIKELIHOOD)
     vulnerability = 1.0
     current = profile.statuses if statuses is None else statuses
-    for weight in questionnaire.file.controls:
-        cut = weight.reduces.get(anchor.id)
-        status = current.get(weight.id)
-        if cut is not None and status is not None:
+    for control_id, cut in questionnaire.controls_against(anchor.id):
+        status = current.get(control_id)
+        if status is not None:
             vulnerability *= 1.0 - cut * CREDIT[status]
     impact_value = _clamp(anchor.impact * impact, MIN_IMPACT, MAX_IMPACT)
     risk = likelihood * vulnerability * impact_value
@@ -248,13 +256,67 @@ def risk_level(*, questionnaire: Questionnaire, risk: float) -> Level:
 
 
 def level_label(level: Level) -> str:
-    labels = {
-        "low": pgettext("risk level", "low"),
-        "moderate": pgettext("risk level", "moderate"),
-        "high": pgettext("risk level", "high"),
-        "very_high": pgettext("risk level", "very high"),
-    }
-    return labels[level]
+    return _phrases(content_language(get_language())).levels[level]
+
+
+@dataclass(frozen=True)
+class _Phrases:
+    """Every fixed phrase of the sentences in one language, translated once per process."""
+
+    levels: dict[str, str]
+    decimal: str
+    both: str
+    national: str
+    regional: str
+    hours: str
+    missing: str
+    weak: str
+    present: str
+    because: str
+    even_though: str
+    typical: str
+    likelihood: str
+    impact: str
+    vulnerability: str
+    no_control: str
+    typical_part: str
+    part: str
+    unknown: str
+
+
+@cache
+def _phrases(language: str) -> _Phrases:
+    with translation.override(language):
+        return _Phrases(
+            levels={
+                "low": pgettext("risk level", "low"),
+                "moderate": pgettext("risk level", "moderate"),
+                "high": pgettext("risk level", "high"),
+                "very_high": pgettext("risk level", "very high"),
+            },
+            decimal=str(get_format("DECIMAL_SEPARATOR")),
+            both=gettext("%(first)s and %(last)s"),
+            national=gettext("these crimes around the store are %(ratio)s times the national rate"),
+            regional=gettext("these crimes around the store are %(ratio)s times the regional rate"),
+            hours=gettext("the store is open %(hours)s hours a week"),
+            missing=gettext("“%(control)s” is missing"),
+            weak=gettext("“%(control)s” is only partly in place"),
+            present=gettext("“%(control)s” is in place"),
+            because=gettext("%(scenario)s is %(level)s because %(reasons)s."),
+            even_though=gettext("%(scenario)s is %(level)s even though %(reasons)s."),
+            typical=gettext(
+                "%(scenario)s is %(level)s, as for a typical store: no answer so far changes it."
+            ),
+            likelihood=gettext("Likelihood %(value)s out of 10"),
+            impact=gettext("Impact %(value)s out of 10"),
+            vulnerability=gettext("Vulnerability %(value)s out of 1"),
+            no_control=gettext("%(head)s: no control against it is known to be in place yet."),
+            typical_part=gettext("%(head)s: the level of a typical store."),
+            part=gettext("%(head)s: %(reasons)s."),
+            unknown=gettext(
+                "The local crime level is not known yet, so the model assumes the regional rate."
+            ),
+        )
 
 
 @cache
@@ -271,35 +333,24 @@ def catalogue_names() -> tuple[dict[str, str], dict[str, str]]:
     return _catalogue(content_language(get_language()))
 
 
-def _number(value: float) -> str:
-    if float(value).is_integer():
-        return number_format(int(value))
-    return number_format(value, 1)
+def _number(value: float, phrases: _Phrases, decimals: int = 1) -> str:
+    """A figure as the language writes it (2.3 in English, 2,3 in French)."""
+    if float(value).is_integer() and decimals == 1:
+        return str(int(value))
+    return f"{value:.{decimals}f}".replace(".", phrases.decimal)
 
 
-def _reason_text(factor: AnswerFactor, language: str) -> str:
+def _reason_text(factor: AnswerFactor, language: str, phrases: _Phrases) -> str:
     words = factor.reason.in_language(language)
     if factor.number is not None:
-        words = words.replace("{value}", _number(factor.number))
+        words = words.replace("{value}", _number(factor.number, phrases))
     return words
 
 
-def _join(reasons: list[str]) -> str:
+def _join(reasons: list[str], phrases: _Phrases) -> str:
     if len(reasons) == 1:
         return reasons[0]
-    return gettext("%(first)s and %(last)s") % {
-        "first": ", ".join(reasons[:-1]),
-        "last": reasons[-1],
-    }
-
-
-def _crime_reason(level: LocalCrimeLevel, ratio: float) -> str:
-    values = {"ratio": _number(round(ratio, 1))}
-    if level.baseline == "national":
-        return gettext("these crimes around the store are %(ratio)s times the national rate") % (
-            values
-        )
-    return gettext("these crimes around the store are %(ratio)s times the regional rate") % values
+    return phrases.both % {"first": ", ".join(reasons[:-1]), "last": reasons[-1]}
 
 
 @dataclass(frozen=True)
@@ -308,6 +359,10 @@ class _Reason:
     # ln of how much it moves the risk: above 0 raises, below 0 lowers.
     weight: float
     part: Literal["likelihood", "vulnerability", "impact"]
+
+
+def _part(kind: str) -> Literal["likelihood", "impact"]:
+    return "likelihood" if kind == "exposure" else "impact"
 
 
 def _reasons(
@@ -319,12 +374,13 @@ def _reasons(
     facts: StoreFacts,
     names: Mapping[str, str],
     language: str,
+    phrases: _Phrases,
 ) -> list[_Reason]:
     found: dict[tuple[str, str], _Reason] = {}
     for factor in profile.factors:
         if factor.scenario_id != anchor.id or factor.value == 1.0:
             continue
-        words = _reason_text(factor, language)
+        words = _reason_text(factor, language, phrases)
         key = (factor.kind, words)
         strength = math.log(factor.value)
         if key in found:  # one answer, one reason, however many factors it carries
@@ -333,38 +389,32 @@ def _reasons(
     if anchor.business_hours and facts.weekly_open_hours:
         factor_value = hours_factor(questionnaire=questionnaire, facts=facts)
         if factor_value != 1.0:
-            words = gettext("the store is open %(hours)s hours a week") % {
-                "hours": _number(round(facts.weekly_open_hours))
-            }
+            hours = _number(round(facts.weekly_open_hours), phrases)
+            words = phrases.hours % {"hours": hours}
             found[("hours", words)] = _Reason(words, math.log(factor_value), "likelihood")
     ratio = crime_level.ratio(anchor.id)
     if ratio is not None:
         factor_value = crime_factor(questionnaire=questionnaire, ratio=ratio)
         if factor_value != 1.0:
-            words = _crime_reason(crime_level, ratio)
+            template = phrases.national if crime_level.baseline == "national" else phrases.regional
+            words = template % {"ratio": _number(round(ratio, 1), phrases)}
             found[("crime", words)] = _Reason(words, math.log(factor_value), "likelihood")
     for control in questionnaire.file.controls:
         cut = control.reduces.get(anchor.id)
         status = profile.statuses.get(control.id)
         if cut is None or status is None:
             continue
-        name = names.get(control.id, control.id)
+        values = {"control": names.get(control.id, control.id)}
         if status == "missing":
-            words = gettext("“%(control)s” is missing") % {"control": name}
-            amount = -math.log(1.0 - cut)
+            words, amount = phrases.missing % values, -math.log(1.0 - cut)
         elif status == "weak":
-            words = gettext("“%(control)s” is only partly in place") % {"control": name}
+            words = phrases.weak % values
             amount = math.log((1.0 - cut / 2) / (1.0 - cut))
         else:
-            words = gettext("“%(control)s” is in place") % {"control": name}
-            amount = math.log(1.0 - cut)
+            words, amount = phrases.present % values, math.log(1.0 - cut)
         found[("control", words)] = _Reason(words, amount, "vulnerability")
-    # Strongest first; ties in file order (dicts keep it), so sentences never change by chance.
+    # Strongest first; ties in file order (sorted is stable), so sentences never change by chance.
     return sorted(found.values(), key=lambda r: -abs(r.weight))
-
-
-def _part(kind: str) -> Literal["likelihood", "impact"]:
-    return "likelihood" if kind == "exposure" else "impact"
 
 
 def _pick(reasons: list[_Reason], raising: bool) -> list[str]:
@@ -377,53 +427,35 @@ def _pick(reasons: list[_Reason], raising: bool) -> list[str]:
     return chosen[:MAX_REASONS]
 
 
-def _why(title: str, level: Level, reasons: list[_Reason]) -> str:
-    values = {"scenario": title, "level": level_label(level)}
+def _why(title: str, level: Level, reasons: list[_Reason], phrases: _Phrases) -> str:
+    values = {"scenario": title, "level": phrases.levels[level]}
     # A low risk is explained by what lowers it; any other level by what raises it.
     raising = level != "low"
     chosen = _pick(reasons, raising)
     if chosen:
-        return gettext("%(scenario)s is %(level)s because %(reasons)s.") % {
-            **values,
-            "reasons": _join(chosen),
-        }
+        return phrases.because % {**values, "reasons": _join(chosen, phrases)}
     chosen = _pick(reasons, not raising)
     if chosen:
-        return gettext("%(scenario)s is %(level)s even though %(reasons)s.") % {
-            **values,
-            "reasons": _join(chosen),
-        }
-    return (
-        gettext("%(scenario)s is %(level)s, as for a typical store: no answer so far changes it.")
-        % values
-    )
+        return phrases.even_though % {**values, "reasons": _join(chosen, phrases)}
+    return phrases.typical % values
 
 
 def _why_part(
     part: Literal["likelihood", "vulnerability", "impact"],
     value: float,
     reasons: list[_Reason],
+    phrases: _Phrases,
 ) -> str:
-    chosen = [r for r in reasons if r.part == part][:MAX_REASONS]
-    values = {"value": _number(round(value, 1))}
-    if part == "likelihood":
-        head = gettext("Likelihood %(value)s out of 10") % values
-    elif part == "impact":
-        head = gettext("Impact %(value)s out of 10") % values
+    chosen = [r.words for r in reasons if r.part == part][:MAX_REASONS]
+    if part == "vulnerability":
+        head = phrases.vulnerability % {"value": _number(value, phrases, decimals=2)}
     else:
-        head = gettext("Vulnerability %(value)s out of 1") % {
-            "value": number_format(round(value, 2), 2)
-        }
-    if not chosen and part == "vulnerability":
-        return gettext("%(head)s: no control against it is known to be in place yet.") % {
-            "head": head
-        }
+        template = phrases.likelihood if part == "likelihood" else phrases.impact
+        head = template % {"value": _number(round(value, 1), phrases)}
     if not chosen:
-        return gettext("%(head)s: the level of a typical store.") % {"head": head}
-    return gettext("%(head)s: %(reasons)s.") % {
-        "head": head,
-        "reasons": _join([r.words for r in chosen]),
-    }
+        empty = phrases.no_control if part == "vulnerability" else phrases.typical_part
+        return empty % {"head": head}
+    return phrases.part % {"head": head, "reasons": _join(chosen, phrases)}
 
 
 def scores_compute(
@@ -436,9 +468,7 @@ def scores_compute(
     """Every scenario's score with its sentences, highest risk first (ties in scenario order)."""
     language = content_language(get_language())
     titles, names = _catalogue(language)
-    unknown = gettext(
-        "The local crime level is not known yet, so the model assumes the regional rate."
-    )
+    phrases = _phrases(language)
     scores: list[ScenarioScore] = []
     for anchor in questionnaire.file.scenarios:
         numbers = scenario_numbers(
@@ -457,13 +487,12 @@ def scores_compute(
             facts=facts,
             names=names,
             language=language,
+            phrases=phrases,
         )
         title = titles.get(anchor.id, anchor.id)
         known = crime_level.ratio(anchor.id) is not None
-        why_likelihood = _why_part("likelihood", numbers.likelihood, reasons)
-        if not known:
-            why_likelihood = f"{why_likelihood} {unknown}"
-        relevant = [w.id for w in questionnaire.file.controls if anchor.id in w.reduces]
+        unknown = "" if known else f" {phrases.unknown}"
+        relevant = [control_id for control_id, _cut in questionnaire.controls_against(anchor.id)]
         scores.append(
             ScenarioScore(
                 scenario_id=anchor.id,
@@ -473,11 +502,14 @@ def scores_compute(
                 impact=numbers.impact,
                 risk=numbers.risk,
                 level=level,
-                level_label=level_label(level),
-                why=_why(title, level, reasons) + ("" if known else f" {unknown}"),
-                why_likelihood=why_likelihood,
-                why_vulnerability=_why_part("vulnerability", numbers.vulnerability, reasons),
-                why_impact=_why_part("impact", numbers.impact, reasons),
+                level_label=phrases.levels[level],
+                why=_why(title, level, reasons, phrases) + unknown,
+                why_likelihood=_why_part("likelihood", numbers.likelihood, reasons, phrases)
+                + unknown,
+                why_vulnerability=_why_part(
+                    "vulnerability", numbers.vulnerability, reasons, phrases
+                ),
+                why_impact=_why_part("impact", numbers.impact, reasons, phrases),
                 crime_level_known=known,
                 controls_in_place=tuple(
                     c for c in relevant if profile.statuses.get(c) == "present"
