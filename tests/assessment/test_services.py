@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from jewelguard.accounts.models import Role
 from jewelguard.assessment import selectors
@@ -130,6 +131,8 @@ def test_intel_does_not_know_the_local_crime_level_yet_and_the_result_says_so(st
         ("entry_buzzer", "alternative", {"justification": "   "}, "justification"),
         ("entry_buzzer", "yes", {"justification": "x" * 2001}, "justification"),
         ("entry_buzzer", "yes", {"justification": "a\x00b"}, "justification"),
+        ("entry_buzzer", "yes", {"justification": None}, "justification"),
+        ("safe_rating", "trtl_30x6" * 100_000, {}, "value"),
         # travel questions do not apply to a store that never travels
         ("trade_shows", 4, {}, "question_id"),
     ],
@@ -149,9 +152,7 @@ def test_a_bad_answer_is_refused_naming_the_field_and_changes_nothing(
     assert Assessment.objects.get(pk=assessment.pk).updated_at == updated
 
 
-def test_the_errors_are_in_french_for_a_french_speaking_member(assessment, owner, settings):
-    from django.utils import translation
-
+def test_the_errors_are_in_french_for_a_french_speaking_member(assessment, owner):
     with translation.override("fr-ca"), pytest.raises(ServiceError) as error:
         put(assessment, owner, "overnight_share", 101)
     assert error.value.message == "Le nombre doit être compris entre 0 et 100."
