@@ -217,3 +217,28 @@ def test_an_assessment_keeps_its_version_when_a_new_one_is_published(
     with pytest.raises(ServiceError) as error:
         put(assessment, owner, "entry_buzzer", "yes", questionnaire_version="v2")
     assert error.value.field == "questionnaire_version"
+
+
+def test_answers_that_no_longer_apply_stop_counting(assessment, owner):
+    # given a store whose goods travel to a dozen shows a year, driven by the owner
+    put(assessment, owner, "travels", "yes")
+    put(assessment, owner, "trade_shows", 12)
+    put(assessment, owner, "transport", "own_vehicle")
+    travelling = selectors.assessment_result(assessment=assessment)
+    assert "travel_protocols" in [r.control_id for r in travelling.recommendations]
+    # when the jeweler corrects the first answer: goods never leave the store
+    put(assessment, owner, "travels", "no")
+    # then the travel answers are kept but count no more, in the score or in the progress
+    result = selectors.assessment_result(assessment=assessment)
+    assert len(snapshot(assessment)) == 3
+    assert "travel_protocols" not in [r.control_id for r in result.recommendations]
+    assert result.score("off_premises").risk < travelling.score("off_premises").risk / 10
+    travel = {p.section_id: p for p in result.progress}["travel"]
+    assert (travel.answered, travel.applicable) == (1, 1)
+
+
+def test_a_store_without_opening_hours_is_scored_on_a_typical_week(assessment, store):
+    store.hours.all().delete()
+    assert selectors.store_weekly_open_hours(store=store) is None
+    result = selectors.assessment_result(assessment=assessment)
+    assert "hours a week" not in result.score("grab_and_run").why_likelihood
