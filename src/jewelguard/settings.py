@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "jewelguard.accounts",
     "jewelguard.pledge",
     "jewelguard.playbook",
+    "jewelguard.assessment",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

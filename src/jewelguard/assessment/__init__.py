@@ -1,0 +1,1 @@
+"""The virtual risk assessment: versioned questionnaires, answers, scoring, recommendations."""

@@ -1,0 +1,40 @@
+"""Who may do what with risk assessments.
+
+- An assessment is read and answered by whoever may change its store: the member who owns it,
+  staff with the right to edit the store, administrators.
+- An analyst reads an assessment only with a grant for its member (the virtual assessment is
+  done by invitation); nobody else of the association, and no officer, sees one.
+- Only administrators delete one (erasure); an assessment is otherwise kept as the record of
+  its result.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from jewelguard.accounts.models import Role, Store, User
+from jewelguard.accounts.permissions import StoreAction, members_granted_to, user_is_admin
+from jewelguard.assessment.models import Assessment
+from jewelguard.core.permissions import Action, Who, policy_register, restrict
+
+
+class AssessmentPolicy:
+    def restrict(self, queryset: QuerySet[Any], *, user: Who, action: str) -> QuerySet[Any]:
+        if not isinstance(user, User) or not user.is_active:
+            return queryset.none()
+        if user_is_admin(user=user):
+            return queryset
+        if action == Action.DELETE:
+            return queryset.none()
+        if action == Action.VIEW and user.role == Role.ANALYST:
+            return queryset.filter(store__member__in=members_granted_to(analyst=user))
+        if action in (Action.VIEW, Action.ADD, Action.CHANGE):
+            stores = restrict(Store.objects.all(), user=user, action=StoreAction.EDIT)
+            return queryset.filter(store__in=stores)
+        return queryset.none()
+
+
+def assessment_policies_register() -> None:
+    policy_register(kind=Assessment, policy=AssessmentPolicy())
