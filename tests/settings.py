@@ -15,3 +15,4 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # With Redis as the cache (CI's second run), keep each run's rate-limit counters apart.
 if "redis" in CACHES["default"]["BACKEND"].lower():  # noqa: F405
     CACHES["default"]["KEY_PREFIX"] = f"test-{os.getpid()}"  # noqa: F405
+    CACHES[RATE_LIMIT_CACHE]["KEY_PREFIX"] = f"test-rate-{os.getpid()}"  # noqa: F405

@@ -1,11 +1,14 @@
 """The playbook's tests start from an empty cache: rate limits and cached cards are per test."""
 
 import pytest
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import cache, caches
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
+def _empty_cache(db):
     cache.clear()
+    caches[settings.RATE_LIMIT_CACHE].clear()
     yield
     cache.clear()
+    caches[settings.RATE_LIMIT_CACHE].clear()
