@@ -16,6 +16,13 @@ MAX_TOKEN_LENGTH = 200
 
 
 class TokenAuth(HttpBearer):
+    def __call__(self, request: HttpRequest) -> Any:
+        # Ninja's own parsing logs a header with any other scheme in full, token and all.
+        scheme, _space, token = request.headers.get(self.header, "").partition(" ")
+        if scheme.lower() != self.openapi_scheme:
+            return None
+        return self.authenticate(request, token.strip())
+
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         if not token or len(token) > MAX_TOKEN_LENGTH:
             return None
