@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -24,3 +26,29 @@ def staff_invitation_pending(*, token: str) -> StaffInvitation | None:
 def staff_invitation_stores(*, invitation: StaffInvitation) -> QuerySet[Store]:
     """The inviting member's stores that the invitation would open."""
     return Store.objects.filter(member=invitation.member, pk__in=map(int, invitation.grants))
+
+
+@dataclass(frozen=True)
+class StoreRemoval:
+    """What removing a store takes with it, for the page that asks first."""
+
+    store: Store
+    # Staff who lose their access to this store, as the member knows them.
+    staff: list[str]
+    opening_days: int
+    special_days: int
+    # The member's last store: nothing is left to carry a badge or a sign.
+    last_store: bool
+
+
+def store_removal_summary(*, store: Store) -> StoreRemoval:
+    grants = store.staff_grants.select_related("user").order_by("user__email")
+    return StoreRemoval(
+        store=store,
+        staff=[grant.user.full_name or grant.user.email for grant in grants],
+        opening_days=store.hours.count(),
+        special_days=store.hours_exceptions.count(),
+        last_store=not Store.objects.filter(member_id=store.member_id)
+        .exclude(pk=store.pk)
+        .exists(),
+    )

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from jewelguard.accounts import selectors, services
 from jewelguard.accounts.forms import ApiTokenForm, StaffInviteForm, StoreForm
@@ -101,11 +101,19 @@ def store_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def store_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks first, saying what goes with the store; POST removes it."""
     store = _store_for(request, pk, StoreAction.DELETE)
+    if request.method == "GET":
+        return render(
+            request,
+            "accounts/store_delete.html",
+            {"removal": selectors.store_removal_summary(store=store)},
+        )
+    name = store.name
     services.store_delete(store=store)
-    messages.success(request, _("Store removed."))
+    messages.success(request, _("Store removed: %(name)s") % {"name": name})
     return redirect("accounts:store_list")
 
 
@@ -148,12 +156,21 @@ def staff(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def staff_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks first; POST removes this person's access to the store."""
     member = member_of(user=request.user)
-    grant = get_object_or_404(StaffGrant, pk=pk, store__member=member) if member else None
+    grant = (
+        get_object_or_404(
+            StaffGrant.objects.select_related("user", "store"), pk=pk, store__member=member
+        )
+        if member
+        else None
+    )
     if grant is None:
         raise Http404
+    if request.method == "GET":
+        return render(request, "accounts/staff_revoke.html", {"grant": grant})
     services.staff_grant_revoke(grant=grant)
     messages.success(request, _("Access removed."))
     return redirect("accounts:staff")
@@ -205,9 +222,12 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks first; POST revokes the token at once."""
     token = get_object_or_404(ApiToken, pk=pk, user=_user(request))
+    if request.method == "GET":
+        return render(request, "accounts/api_token_revoke.html", {"token": token})
     services.api_token_revoke(api_token=token)
     messages.success(request, _("Token revoked."))
     return redirect("accounts:api_tokens")
