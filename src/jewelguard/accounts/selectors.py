@@ -5,9 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from jewelguard.accounts.models import ApiToken, StaffInvitation, Store
+from jewelguard.accounts.models import ApiToken, Member, StaffGrant, StaffInvitation, Store
+from jewelguard.accounts.next_steps import MemberOverview, NextStep, overview_providers
 
 
 def staff_invitation_pending(*, token: str) -> StaffInvitation | None:
@@ -51,4 +54,49 @@ def store_removal_summary(*, store: Store) -> StoreRemoval:
         last_store=not Store.objects.filter(member_id=store.member_id)
         .exclude(pk=store.pk)
         .exists(),
+    )
+
+
+def _accounts_overview(member: Member) -> MemberOverview:
+    stores = list(member.stores.order_by("name").prefetch_related("hours"))
+    without_hours = [store for store in stores if not store.hours.all()]
+    has_staff = (
+        StaffGrant.objects.filter(store__member=member).exists()
+        or member.invitations.filter(accepted_at__isnull=True).exists()
+    )
+    return MemberOverview(
+        steps=[
+            NextStep(
+                order=10,
+                label=_("Add your store"),
+                done=bool(stores),
+                url=reverse("accounts:store_create"),
+            ),
+            NextStep(
+                order=20,
+                label=_("Set your opening hours"),
+                done=bool(stores) and not without_hours,
+                url=(
+                    reverse("accounts:store_edit", args=[without_hours[0].pk])
+                    if without_hours
+                    else reverse("accounts:store_list")
+                ),
+                detail="" if stores else _("Add a store first."),
+            ),
+            NextStep(
+                order=50,
+                label=_("Invite your staff"),
+                done=has_staff,
+                url=reverse("accounts:staff"),
+            ),
+        ]
+    )
+
+
+def member_overview(*, member: Member) -> MemberOverview:
+    """The member's checklist, in order, and status panels, from every room that has some."""
+    parts = [_accounts_overview(member), *(provider(member) for provider in overview_providers())]
+    return MemberOverview(
+        steps=sorted((step for part in parts for step in part.steps), key=lambda s: s.order),
+        panels=sorted((panel for part in parts for panel in part.panels), key=lambda p: p.order),
     )

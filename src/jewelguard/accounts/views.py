@@ -34,10 +34,15 @@ def _store_for(request: HttpRequest, pk: int, action: StoreAction) -> Store:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
+    member = member_of(user=request.user)
     return render(
         request,
         "accounts/dashboard.html",
-        {"member": member_of(user=request.user), "stores": stores_visible_to(user=request.user)},
+        {
+            "member": member,
+            "stores": stores_visible_to(user=request.user),
+            "overview": selectors.member_overview(member=member) if member else None,
+        },
     )
 
 
