@@ -63,7 +63,7 @@ class JsonBodyParser(Parser):
 api = NinjaAPI(
     title="JewelGuard API",
     version="1",
-    description="Stores, incidents and alerts for Partner for Protection members.",
+    description="Partner for Protection members' stores: addresses, locations and opening hours.",
     auth=API_AUTH,
     parser=JsonBodyParser(),
     urls_namespace="api",
