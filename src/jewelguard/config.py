@@ -50,6 +50,8 @@ class Config:
     # Addresses of reverse proxies whose X-Forwarded-For / -Proto headers are believed.
     trusted_proxies: list[str]
     site_url: str
+    # What e-mails and account pages call the site.
+    site_name: str
     # Where contact and media inquiries are e-mailed.
     contact_recipients: list[str]
     media_recipients: list[str]
@@ -198,6 +200,7 @@ def load(env: dict[str, str] | None = None) -> Config:
         hsts_preload=_flag(env, "JEWELGUARD_HSTS_PRELOAD", default=False),
         trusted_proxies=_proxies(env, "JEWELGUARD_TRUSTED_PROXIES"),
         site_url=site_url,
+        site_name=env.get("JEWELGUARD_SITE_NAME", "").strip() or "JewelGuard",
         contact_recipients=_list(env, "JEWELGUARD_CONTACT_EMAILS", ["contact@localhost"]),
         media_recipients=_list(env, "JEWELGUARD_MEDIA_EMAILS", ["media@localhost"]),
     )

@@ -1,10 +1,17 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from jewelguard.accounts.views import EmailConfirmView
 from jewelguard.api import api
 
 urlpatterns = [
     path("", include("jewelguard.core.urls")),
+    # Before allauth's own, which it replaces (see EmailConfirmView).
+    path(
+        "accounts/confirm-email/<str:key>/",
+        EmailConfirmView.as_view(),
+        name="account_confirm_email",
+    ),
     path("accounts/", include("allauth.urls")),
     path("me/", include("jewelguard.accounts.urls")),
     path("pledge/", include("jewelguard.pledge.urls")),

@@ -69,9 +69,9 @@ def test_new_jeweler_signs_up_adds_a_store_and_reads_it_in_french(
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password:", exact=True).fill(PASSWORD)
     page.get_by_label("Password (again)").fill(PASSWORD)
-    page.get_by_role("button", name="Sign Up").click()
+    page.get_by_role("button", name="Join").click()
     # when they open the link mailed to them and confirm
-    expect(page.get_by_role("heading", name="Verify Your Email Address")).to_be_visible()
+    expect(page.get_by_role("heading", name="Confirm your e-mail address")).to_be_visible()
     page.goto(mail_link(smtp_server, email, "/accounts/confirm-email/"))
     page.get_by_role("button", name="Confirm").click()
     # then they land on their own page, signed in, as the member business they named
@@ -156,7 +156,7 @@ def test_password_reset_mail_arrives_and_the_new_password_works(
     page.get_by_role("link", name="Forgot your password?").click()
     page.get_by_label("Email").fill(email)
     page.get_by_role("button", name="Reset My Password").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Password Reset")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Reset your password")
     # when they follow the mailed link and choose a new password
     page.goto(mail_link(smtp_server, email, "/accounts/password/reset/key/"))
     page.get_by_label("New Password:", exact=True).fill(NEW_PASSWORD)

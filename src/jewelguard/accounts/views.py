@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from allauth.account.views import ConfirmEmailView
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -236,3 +239,26 @@ def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     services.api_token_revoke(api_token=token)
     messages.success(request, _("Token revoked."))
     return redirect("accounts:api_tokens")
+
+
+class EmailConfirmView(ConfirmEmailView):  # type: ignore[misc]
+    """allauth's confirmation link, without logging out whoever is signed in here.
+
+    A jeweler often opens the link on another device or browser, where someone else (a
+    colleague, an administrator) may be signed in; the key alone proves the address, so
+    confirming it need not end that other session.
+    """
+
+    def logout_other_user(self, confirmation: Any) -> None:
+        return None
+
+    def get_redirect_url(self) -> str:
+        user = self.request.user
+        if user.is_authenticated and user.pk != self.object.email_address.user_id:
+            messages.info(
+                self.request,
+                _("%(email)s is confirmed; you are still logged in as %(current)s.")
+                % {"email": self.object.email_address.email, "current": user.email},
+            )
+            return str(resolve_url("accounts:dashboard"))
+        return str(super().get_redirect_url())

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
-from django.utils import formats
 from django.utils.translation import gettext as _
 
 from jewelguard.accounts.models import Member, Store
 from jewelguard.accounts.next_steps import MemberOverview, NextStep, StatusPanel
+from jewelguard.core.dates import date_long
 from jewelguard.playbook.selectors import content_version
 from jewelguard.pledge.deterrents import deterrents_in_order
 from jewelguard.pledge.models import Pledge, StoreSignage
@@ -119,13 +119,10 @@ def member_overview_pledge(member: Member) -> MemberOverview:
         .values_list("store_id", flat=True)
     )
     without_statements = [store for store in stores if store.pk not in chosen]
-    since = (
-        formats.date_format(
-            local_date(pledge.taken_at, store=stores[0]) if stores else pledge.taken_at.date()
-        )
-        if pledge
-        else ""
-    )
+    where = stores[0] if stores else None
+    since = ""
+    if pledge:
+        since = date_long(local_date(pledge.taken_at, store=where) if where else pledge.taken_at)
     if pledge:
         panel = StatusPanel(
             order=10,
