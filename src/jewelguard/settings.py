@@ -252,10 +252,12 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"one_line_refusals": {"()": "jewelguard.core.logging.OneLineRefusals"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        "django.request": {"filters": ["one_line_refusals"]},
         "django_tasks": {"level": "WARNING"},
         "django_tasks_db": {"level": "WARNING"},
         # WeasyPrint and fontTools log every step of every document (toolkits, staff cards).

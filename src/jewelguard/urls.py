@@ -1,8 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from jewelguard.accounts.views import EmailConfirmView
 from jewelguard.api import api
+
+admin.site.site_header = _("JewelGuard administration")
+admin.site.site_title = _("JewelGuard administration")
+admin.site.index_title = _("What you may see and change")
 
 urlpatterns = [
     path("", include("jewelguard.core.urls")),

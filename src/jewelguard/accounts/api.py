@@ -7,7 +7,6 @@ from datetime import date, time
 from typing import TYPE_CHECKING, Annotated, Literal
 
 from django.http import Http404, HttpRequest
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Field, Router, Schema
@@ -169,9 +168,15 @@ class StoreOut(Schema):
 
 
 def _store(request: HttpRequest, store_id: int, action: StoreAction) -> Store:
-    store = get_object_or_404(Store.objects.select_related("member"), pk=store_id)
+    # The same answer whether the store does not exist or is someone else's.
+    missing = Http404(
+        _("There is no store %(id)s among the stores you may see.") % {"id": store_id}
+    )
+    store = Store.objects.select_related("member").filter(pk=store_id).first()
+    if store is None:
+        raise missing
     if not store_allows(user=request.user, store=store, action=StoreAction.VIEW):
-        raise Http404
+        raise missing
     if not store_allows(user=request.user, store=store, action=action):
         raise HttpError(403, _("You may not do that to this store."))
     return store
