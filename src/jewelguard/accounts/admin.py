@@ -108,8 +108,8 @@ class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
     list_display = ["name", "user", "prefix", "created_at", "last_used_at"]
     list_filter = ["last_used_at"]
     search_fields = ["name", "prefix", "user__email"]
-    fields = ["name", "user", "prefix", "created_at", "last_used_at"]
-    readonly_fields = fields
+    fields = ("name", "user", "prefix", "created_at", "last_used_at")
+    readonly_fields = ("name", "user", "prefix", "created_at", "last_used_at")
     actions = ["revoke"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
