@@ -14,7 +14,7 @@ from ninja.errors import HttpError
 from ninja.responses import Status
 from pydantic import BeforeValidator, WithJsonSchema
 
-from jewelguard.accounts import services
+from jewelguard.accounts import selectors, services
 from jewelguard.accounts.hours import WEEKDAYS
 from jewelguard.accounts.models import Store
 from jewelguard.accounts.permissions import StoreAction, member_of, store_allows, stores_visible_to
@@ -153,17 +153,25 @@ class StoreOut(Schema):
     hours: dict[str, DayHoursSchema]
     exceptions: list[HoursExceptionSchema]
 
+    # list_stores hands over plain rows (selectors.store_hours_rows) as ``api_hours_rows``;
+    # a single store reads its own through the ORM.
     @staticmethod
-    def resolve_hours(store: Store) -> dict[str, dict[str, time]]:
+    def resolve_hours(store: Store) -> dict[str, dict[str, object]]:
+        rows = getattr(store, "api_hours_rows", None)
+        if rows is None:
+            rows = [(h.weekday, h.opens, h.closes) for h in store.hours.all()]
         return {
-            WEEKDAYS[h.weekday]: {"opens": h.opens, "closes": h.closes} for h in store.hours.all()
+            WEEKDAYS[weekday]: {"opens": opens, "closes": closes} for weekday, opens, closes in rows
         }
 
     @staticmethod
     def resolve_exceptions(store: Store) -> list[dict[str, object]]:
+        rows = getattr(store, "api_exception_rows", None)
+        if rows is None:
+            rows = [(e.date, e.label, e.opens, e.closes) for e in store.hours_exceptions.all()]
         return [
-            {"date": e.date, "label": e.label, "opens": e.opens, "closes": e.closes}
-            for e in store.hours_exceptions.all()
+            {"date": day, "label": label, "opens": opens, "closes": closes}
+            for day, label, opens, closes in rows
         ]
 
 
@@ -185,7 +193,12 @@ def _store(request: HttpRequest, store_id: int, action: StoreAction) -> Store:
 @router.get("/stores", response={200: list[StoreOut], **SIGNED_OUT})
 def list_stores(request: HttpRequest) -> list[Store]:
     """The stores you may see: your own, or those you work at."""
-    return list(stores_visible_to(user=request.user).prefetch_related("hours", "hours_exceptions"))
+    stores = list(stores_visible_to(user=request.user))
+    rows = selectors.store_hours_rows(store_ids=[store.pk for store in stores])
+    for store in stores:
+        store.api_hours_rows = rows.week[store.pk]  # type: ignore[attr-defined]
+        store.api_exception_rows = rows.exceptions[store.pk]  # type: ignore[attr-defined]
+    return stores
 
 
 @router.post("/stores", response={201: StoreOut, **SIGNED_OUT, 403: ErrorOut, **BODY_REFUSED})

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
+from django.db import connection
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jewelguard.accounts.models import ApiToken, Member, StaffGrant, StaffInvitation, Store
+from jewelguard.accounts.models import (
+    ApiToken,
+    BusinessHours,
+    HoursException,
+    Member,
+    StaffGrant,
+    StaffInvitation,
+    Store,
+)
 from jewelguard.accounts.next_steps import MemberOverview, NextStep, overview_providers
 
 
@@ -100,3 +111,43 @@ def member_overview(*, member: Member) -> MemberOverview:
         steps=sorted((step for part in parts for step in part.steps), key=lambda s: s.order),
         panels=sorted((panel for part in parts for panel in part.panels), key=lambda p: p.order),
     )
+
+
+@dataclass(frozen=True)
+class HoursRows:
+    """Opening hours and special days of several stores, as plain rows by store id.
+
+    (weekday, opens, closes) and (date, label, opens, closes); times and dates as the
+    database driver returns them (text on SQLite), for a schema that parses them.
+    """
+
+    week: dict[int, list[tuple[Any, ...]]]
+    exceptions: dict[int, list[tuple[Any, ...]]]
+
+
+def store_hours_rows(*, store_ids: Sequence[int]) -> HoursRows:
+    """Two plain queries instead of two ORM prefetches: the store-list API's hot path, where
+    building the querysets cost more than running them."""
+    week: dict[int, list[tuple[Any, ...]]] = {pk: [] for pk in store_ids}
+    exceptions: dict[int, list[tuple[Any, ...]]] = {pk: [] for pk in store_ids}
+    if not store_ids:
+        return HoursRows(week=week, exceptions=exceptions)
+    marks = ", ".join(["%s"] * len(store_ids))
+    hours_table = BusinessHours._meta.db_table
+    exceptions_table = HoursException._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT store_id, weekday, opens, closes FROM {hours_table} "  # noqa: S608
+            f"WHERE store_id IN ({marks}) ORDER BY weekday",
+            list(store_ids),
+        )
+        for store_id, *row in cursor.fetchall():
+            week[store_id].append(tuple(row))
+        cursor.execute(
+            f"SELECT store_id, date, label, opens, closes FROM {exceptions_table} "  # noqa: S608
+            f"WHERE store_id IN ({marks}) ORDER BY date",
+            list(store_ids),
+        )
+        for store_id, *row in cursor.fetchall():
+            exceptions[store_id].append(tuple(row))
+    return HoursRows(week=week, exceptions=exceptions)
