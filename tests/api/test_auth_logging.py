@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 import pytest
 from django.test import Client, override_settings
+from django.utils import timezone
+
+from jewelguard.accounts import services
+from jewelguard.accounts.models import ApiToken
 
 
 @pytest.mark.parametrize("debug", [True, False])
@@ -30,3 +35,30 @@ def test_a_token_under_the_right_scheme_still_works(db, owner_token):
     response = Client().get("/api/stores", headers={"Authorization": f"Bearer {owner_token}"})
 
     assert response.status_code == 200
+
+
+def test_token_use_is_recorded_at_most_once_a_minute(db, member):
+    api_token, secret = services.api_token_create(user=member.owner, name="Till")
+    headers = {"Authorization": f"Bearer {secret}"}
+    long_ago = timezone.now() - timedelta(minutes=5)
+    just_now = timezone.now() - timedelta(seconds=10)
+
+    # a use five minutes after the last is recorded
+    ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=long_ago)
+    assert Client().get("/api/stores", headers=headers).status_code == 200
+    assert ApiToken.objects.get(pk=api_token.pk).last_used_at > long_ago
+
+    # a use ten seconds after the last is not written again
+    ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=just_now)
+    assert Client().get("/api/stores", headers=headers).status_code == 200
+    assert ApiToken.objects.get(pk=api_token.pk).last_used_at == just_now
+
+
+def test_a_deactivated_users_token_is_refused(db, member):
+    _api_token, secret = services.api_token_create(user=member.owner, name="Till")
+    member.owner.is_active = False
+    member.owner.save(update_fields=["is_active"])
+
+    response = Client().get("/api/stores", headers={"Authorization": f"Bearer {secret}"})
+
+    assert response.status_code == 401
