@@ -118,6 +118,8 @@ def _environment(
         JEWELGUARD_ALLOWED_HOSTS="127.0.0.1",
         JEWELGUARD_DATA_DIR=str(data_dir),
         JEWELGUARD_MAP_TILES_URL="",
+        # Plain HTTP on loopback: production mode would otherwise redirect to HTTPS.
+        JEWELGUARD_SSL_REDIRECT="0",
         DJANGO_SETTINGS_MODULE=settings,
         PYTHONPATH=os.pathsep.join(filter(None, [str(HERE), env.get("PYTHONPATH", "")])),
     )

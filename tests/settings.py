@@ -15,6 +15,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # With Redis as the cache (CI's second run), keep each run's rate-limit counters apart.
 if "redis" in CACHES["default"]["BACKEND"].lower():  # noqa: F405
     CACHES["default"]["KEY_PREFIX"] = f"test-{os.getpid()}"  # noqa: F405
+    CACHES[RATE_LIMIT_CACHE]["KEY_PREFIX"] = f"test-rate-{os.getpid()}"  # noqa: F405
 
 # On SQLite, the test database is a file rather than memory, so that a real worker process
 # (tests/core/test_worker.py) reaches the same database as the test.

@@ -147,6 +147,11 @@ def start_up(cli_env: dict[str, str], tmp_path: Path) -> Iterator[Callable[[int]
 
 def _log_in(base: str, email: str, password: str) -> str:
     """Sign in through the login form; returns the path the browser ends on."""
+    return _signed_in(base, email, password)[1]
+
+
+def _signed_in(base: str, email: str, password: str) -> tuple[urllib.request.OpenerDirector, str]:
+    """Sign in through the login form; returns the signed-in opener and the path it ends on."""
     opener = urllib.request.build_opener(
         urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
     )
@@ -158,7 +163,7 @@ def _log_in(base: str, email: str, password: str) -> str:
         {"csrfmiddlewaretoken": match.group(1), "login": email, "password": password}
     ).encode()
     with opener.open(f"{base}/accounts/login/", data=form, timeout=10) as response:
-        return str(urllib.parse.urlsplit(response.url).path)
+        return opener, str(urllib.parse.urlsplit(response.url).path)
 
 
 def test_bare_command_prints_usage_and_fails(cli_env):
@@ -261,3 +266,115 @@ def test_task_worker_stops_when_up_is_killed_outright(cli_env, start_up):
     while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert [pid for pid in workers if _alive(pid)] == []
+
+
+def test_up_on_another_port_links_to_that_port(cli_env, start_up):
+    # given the platform brought up on a port other than 8000, with no site address set
+    cli_env["JEWELGUARD_DEMO_PASSWORD"] = DEMO_PASSWORD
+    running = start_up(1)
+    running.wait_until_ready()
+
+    # when a pledged jeweler opens a store's toolkit
+    opener, _path = _signed_in(running.base, "denver@demo.jewelguard.org", DEMO_PASSWORD)
+    # (a jeweler with one store goes straight to its toolkit)
+    with opener.open(f"{running.base}/pledge/toolkit/", timeout=10) as response:
+        toolkit = response.read().decode()
+
+    # then the verification link points at the address it serves on, not port 8000
+    links = re.findall(r'href="(https?://[^"]+/pledge/verify/[^"]+)"', toolkit)
+    assert links, toolkit
+    assert all(link.startswith(f"{running.base}/") for link in links), links
+    with urllib.request.urlopen(links[0], timeout=10) as response:  # noqa: S310
+        assert response.status == 200
+    assert running.stop() == 0
+
+
+def _deploy_check(cli_env: dict[str, str], **extra: str) -> str:
+    cli_env.update(
+        JEWELGUARD_DEBUG="0",
+        JEWELGUARD_SECRET_KEY="k" * 20 + "production-secret-key-for-tests",
+        JEWELGUARD_ALLOWED_HOSTS="jewelguard.example.org",
+        **extra,
+    )
+    result = subprocess.run(  # noqa: S603
+        [*_jewelguard(), "check", "--deploy"],
+        env=cli_env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    return result.stdout + result.stderr
+
+
+def test_deploy_check_in_production_redirects_to_https_by_default(cli_env):
+    # given production mode with only the required settings
+    output = _deploy_check(cli_env)
+
+    # then plain HTTP is redirected; HSTS preload waits for the operator's decision
+    assert "security.W008" not in output, output
+    assert "security.W021" in output, output
+
+
+def test_deploy_check_is_clean_once_preload_is_chosen(cli_env):
+    output = _deploy_check(cli_env, JEWELGUARD_HSTS_PRELOAD="1")
+
+    assert "System check identified no issues" in output, output
+
+
+def test_deploy_check_warns_when_the_operator_turns_the_redirect_off(cli_env):
+    output = _deploy_check(cli_env, JEWELGUARD_SSL_REDIRECT="0", JEWELGUARD_HSTS_PRELOAD="1")
+
+    assert "security.W008" in output, output
+
+
+def _send_inquiry(base: str, forwarded_for: str) -> int:
+    """Send the contact form as a fresh browser would, claiming to be forwarded_for."""
+    opener = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+    )
+    headers = {"X-Forwarded-For": forwarded_for}
+    request = urllib.request.Request(f"{base}/playbook/contact/", headers=headers)  # noqa: S310
+    with opener.open(request, timeout=10) as response:
+        page = response.read().decode()
+    match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert match, "the contact page has no CSRF token"
+    form = urllib.parse.urlencode(
+        {
+            "csrfmiddlewaretoken": match.group(1),
+            "name": "Ana Morales",
+            "email": "ana@frontrange.example",
+            "subject": "Staff cards",
+            "message": "Can we print the staff cards on our own letterhead?",
+            "website": "",
+        }
+    ).encode()
+    request = urllib.request.Request(  # noqa: S310
+        f"{base}/playbook/contact/", data=form, headers=headers
+    )
+    try:
+        with opener.open(request, timeout=10) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_inquiry_limit_holds_against_forged_addresses_and_restarts(cli_env, start_up):
+    from jewelguard.playbook.services import INQUIRY_RATE_LIMIT
+
+    # given the platform up, with no trusted proxy configured
+    first = start_up(1)
+    first.wait_until_ready()
+
+    # when one client sends its allowance, each time claiming another forwarded address
+    for number in range(INQUIRY_RATE_LIMIT):
+        assert _send_inquiry(first.base, f"198.51.100.{number}") == 200
+    # then the next is refused all the same
+    assert _send_inquiry(first.base, "203.0.113.77") == 429
+
+    # and after a restart it is still refused
+    assert first.stop() == 0
+    second = start_up(2)
+    second.wait_until_ready()
+    assert _send_inquiry(second.base, "203.0.113.78") == 429
+    assert second.stop() == 0

@@ -227,3 +227,18 @@ def test_debug_mode_defaults_to_local_hosts_and_console_email(development):
 
 def test_production_sends_email_over_smtp(production):
     assert load(production).email.backend == "django.core.mail.backends.smtp.EmailBackend"
+
+
+def test_no_proxy_is_trusted_unless_configured(production):
+    assert load(production).trusted_proxies == []
+
+    production["JEWELGUARD_TRUSTED_PROXIES"] = "10.0.0.5, 10.1.0.0/16,::1"
+    assert load(production).trusted_proxies == ["10.0.0.5", "10.1.0.0/16", "::1"]
+
+
+@pytest.mark.parametrize("raw", ["proxy.example.org", "*", "10.0.0.300", "10.0.0.0/40"])
+def test_a_trusted_proxy_that_is_not_an_address_is_named(production, raw):
+    production["JEWELGUARD_TRUSTED_PROXIES"] = raw
+
+    with pytest.raises(ConfigError, match="JEWELGUARD_TRUSTED_PROXIES must list IP addresses"):
+        load(production)

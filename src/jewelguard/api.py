@@ -7,7 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import HttpError
@@ -63,7 +63,7 @@ class JsonBodyParser(Parser):
 api = NinjaAPI(
     title="JewelGuard API",
     version="1",
-    description="Stores, incidents and alerts for Partner for Protection members.",
+    description="Partner for Protection members' stores: addresses, locations and opening hours.",
     auth=API_AUTH,
     parser=JsonBodyParser(),
     urls_namespace="api",
@@ -102,3 +102,9 @@ def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse
         for message in messages
     ]
     return api.create_response(request, {"detail": detail}, status=422)
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    """What was not found, in words, in every mode: ninja's own says only "Not Found"."""
+    return api.create_response(request, {"detail": str(exc) or _("Not found.")}, status=404)

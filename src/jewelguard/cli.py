@@ -48,7 +48,11 @@ STREAMS_SHUTDOWN_SECONDS = 3
 
 def _serve(host: str, port: int, workers: int) -> None:
     import uvicorn
+    from django.conf import settings
 
+    # X-Forwarded-For/-Proto are believed only from the configured proxies; uvicorn's own
+    # default would believe any client connecting from 127.0.0.1.
+    trusted_proxies: list[str] = settings.JEWELGUARD_TRUSTED_PROXIES
     uvicorn.run(
         "jewelguard.asgi:application",
         host=host,
@@ -56,7 +60,8 @@ def _serve(host: str, port: int, workers: int) -> None:
         workers=workers,
         lifespan="off",
         access_log=False,
-        proxy_headers=True,
+        proxy_headers=bool(trusted_proxies),
+        forwarded_allow_ips=",".join(trusted_proxies),
         # Live-update streams never end by themselves; on shutdown they get this long.
         timeout_graceful_shutdown=STREAMS_SHUTDOWN_SECONDS,
     )
@@ -93,9 +98,25 @@ def _stop_with_parent() -> None:
     ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
 
 
+def _served_address(host: str, port: int) -> str:
+    """The address a browser on this machine reaches the server at."""
+    # A wildcard address is not one a browser can open; this machine's loopback is.
+    if host in {"", "0.0.0.0"}:  # noqa: S104
+        host = "127.0.0.1"
+    elif host == "::":
+        host = "[::1]"
+    elif ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
 def _up(host: str, port: int) -> None:
     # The embedded default is a local demo: debug mode, e-mail printed to the console.
     os.environ.setdefault("JEWELGUARD_DEBUG", "1")
+    # Links in e-mails, QR codes and the toolkit point where this server is, unless the
+    # operator has said where the site is public.
+    if not os.environ.get("JEWELGUARD_SITE_URL", "").strip():
+        os.environ["JEWELGUARD_SITE_URL"] = _served_address(host, port)
     _setup()
     from django.conf import settings
     from django.core.management import call_command
@@ -120,7 +141,7 @@ def _up(host: str, port: int) -> None:
         start_new_session=True,
         preexec_fn=_stop_with_parent if sys.platform == "linux" else None,
     )
-    print(f"JewelGuard is up: http://{host}:{port}/  (Ctrl-C to stop)")
+    print(f"JewelGuard is up: {_served_address(host, port)}/  (Ctrl-C to stop)")
     try:
         _serve(host, port, workers=1)
     finally:

@@ -7,6 +7,7 @@ start-up with a message naming the variable, rather than failing on the first re
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from dataclasses import dataclass, field
@@ -45,7 +46,12 @@ class Config:
     email: EmailConfig
     map_tiles_url: str
     ssl_redirect: bool
+    hsts_preload: bool
+    # Addresses of reverse proxies whose X-Forwarded-For / -Proto headers are believed.
+    trusted_proxies: list[str]
     site_url: str
+    # What e-mails and account pages call the site.
+    site_name: str
     # Where contact and media inquiries are e-mailed.
     contact_recipients: list[str]
     media_recipients: list[str]
@@ -97,6 +103,20 @@ def _url(env: dict[str, str], name: str, default: str, schemes: set[str]) -> str
         allowed = ", ".join(sorted(schemes))
         raise ConfigError(f"{name} must start with one of {allowed}; got scheme {parsed.scheme!r}")
     return raw
+
+
+def _proxies(env: dict[str, str], name: str) -> list[str]:
+    """Proxy addresses or networks (192.0.2.10, 10.0.0.0/8, ::1); empty trusts none."""
+    proxies = _list(env, name, [])
+    for proxy in proxies:
+        try:
+            ipaddress.ip_network(proxy, strict=False)
+        except ValueError:
+            raise ConfigError(
+                f"{name} must list IP addresses or networks (e.g. 10.0.0.5,10.1.0.0/16); "
+                f"got {proxy!r}"
+            ) from None
+    return proxies
 
 
 def _local_secret_key(data_dir: Path) -> str:
@@ -178,8 +198,14 @@ def load(env: dict[str, str] | None = None) -> Config:
         map_tiles_url=env.get(
             "JEWELGUARD_MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
         ),
-        ssl_redirect=_flag(env, "JEWELGUARD_SSL_REDIRECT", default=False),
+        # On by default in production: sign-in pages must never be served over plain HTTP, and
+        # behind a TLS proxy X-Forwarded-Proto tells Django the request was already secure.
+        ssl_redirect=_flag(env, "JEWELGUARD_SSL_REDIRECT", default=not debug),
+        # Off by default: once browsers ship the preload list, leaving it takes months.
+        hsts_preload=_flag(env, "JEWELGUARD_HSTS_PRELOAD", default=False),
+        trusted_proxies=_proxies(env, "JEWELGUARD_TRUSTED_PROXIES"),
         site_url=site_url,
+        site_name=env.get("JEWELGUARD_SITE_NAME", "").strip() or "JewelGuard",
         contact_recipients=_list(env, "JEWELGUARD_CONTACT_EMAILS", ["contact@localhost"]),
         media_recipients=_list(env, "JEWELGUARD_MEDIA_EMAILS", ["media@localhost"]),
         task_lease_seconds=_int(env, "JEWELGUARD_TASK_LEASE_SECONDS", 60, low=2, high=86400),

@@ -20,6 +20,8 @@ ALLOWED_HOSTS = CONFIG.allowed_hosts
 CSRF_TRUSTED_ORIGINS = CONFIG.csrf_trusted_origins
 JEWELGUARD_DATA_DIR = CONFIG.data_dir
 JEWELGUARD_SITE_URL = CONFIG.site_url
+JEWELGUARD_SITE_NAME = CONFIG.site_name
+JEWELGUARD_TRUSTED_PROXIES = CONFIG.trusted_proxies
 JEWELGUARD_MAP_TILES_URL = CONFIG.map_tiles_url
 JEWELGUARD_CONTACT_RECIPIENTS = CONFIG.contact_recipients
 JEWELGUARD_MEDIA_RECIPIENTS = CONFIG.media_recipients
@@ -109,12 +111,21 @@ def _database(url: str) -> dict[str, Any]:
 DATABASES = {"default": _database(CONFIG.database_url)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Rate limits live in a store every process shares and a restart keeps: Redis when
+# configured, else a table in the database (created by the playbook's migrations).
+RATE_LIMIT_CACHE = "rate-limits"
+RATE_LIMIT_CACHE_TABLE = "jewelguard_rate_limits"
 if CONFIG.redis_url:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": CONFIG.redis_url,
-        }
+        },
+        RATE_LIMIT_CACHE: {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CONFIG.redis_url,
+            "KEY_PREFIX": "rate",
+        },
     }
     CHANNEL_LAYERS = {
         "default": {
@@ -123,7 +134,13 @@ if CONFIG.redis_url:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        RATE_LIMIT_CACHE: {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": RATE_LIMIT_CACHE_TABLE,
+        },
+    }
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -227,6 +244,7 @@ CSRF_COOKIE_SAMESITE = "Lax"
 if not DEBUG:
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = CONFIG.hsts_preload
     SECURE_SSL_REDIRECT = CONFIG.ssl_redirect
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
@@ -255,10 +273,12 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"one_line_refusals": {"()": "jewelguard.core.logging.OneLineRefusals"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        "django.request": {"filters": ["one_line_refusals"]},
         "django_tasks": {"level": "WARNING"},
         "django_tasks_db": {"level": "WARNING"},
         # WeasyPrint and fontTools log every step of every document (toolkits, staff cards).

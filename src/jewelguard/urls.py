@@ -1,10 +1,22 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
+from jewelguard.accounts.views import EmailConfirmView
 from jewelguard.api import api
+
+admin.site.site_header = _("JewelGuard administration")
+admin.site.site_title = _("JewelGuard administration")
+admin.site.index_title = _("What you may see and change")
 
 urlpatterns = [
     path("", include("jewelguard.core.urls")),
+    # Before allauth's own, which it replaces (see EmailConfirmView).
+    path(
+        "accounts/confirm-email/<str:key>/",
+        EmailConfirmView.as_view(),
+        name="account_confirm_email",
+    ),
     path("accounts/", include("allauth.urls")),
     path("me/", include("jewelguard.accounts.urls")),
     path("pledge/", include("jewelguard.pledge.urls")),

@@ -26,12 +26,12 @@ INVITEE = "lee@frontrange.example"
 def invitation_url(
     member_client, store, smtp_server, django_capture_on_commit_callbacks, settings, tasks_immediate
 ):
-    """The member invites INVITEE to ``store``, with the right to report; the link mailed
+    """The member invites INVITEE to ``store``, with the right to edit it; the link mailed
     by the e-mail task (run at once here; tests/core/test_worker.py uses the real worker)."""
     settings.JEWELGUARD_SITE_URL = "http://testserver"
     with django_capture_on_commit_callbacks(execute=True):
         response = member_client.post(
-            "/me/staff/", {"email": INVITEE, "stores": [store.pk], "rights": ["report"]}
+            "/me/staff/", {"email": INVITEE, "stores": [store.pk], "rights": ["edit_store"]}
         )
     assert response.status_code == 302
     [body] = smtp_server.bodies_to(INVITEE)
@@ -92,7 +92,7 @@ def test_invitee_signs_up_with_the_invited_address_and_accepts(invitation_url, s
     assert user.role == Role.STAFF
     assert not Member.objects.filter(owner=user).exists()
     grant = StaffGrant.objects.get(user=user)
-    assert (grant.store, sorted(grant.rights)) == (store, ["report", "view"])
+    assert (grant.store, sorted(grant.rights)) == (store, ["edit_store", "view"])
     assert store.name in client.get("/me/stores/").content.decode()
 
 
@@ -187,8 +187,8 @@ def test_member_cannot_grant_a_store_they_do_not_own(member_client, member, othe
     [
         (INVITEE, None, "stores"),
         (INVITEE, ["fly"], "rights"),
-        ("ana@frontrange.example", ["report"], "email"),
-        ("not-an-address", ["report"], "email"),
+        ("ana@frontrange.example", ["edit_store"], "email"),
+        ("not-an-address", ["edit_store"], "email"),
     ],
     ids=["no-store", "unknown-right", "own-address", "bad-address"],
 )
@@ -230,7 +230,9 @@ def test_when_the_mail_server_is_down_the_member_gets_the_link_to_pass_on(
     settings.JEWELGUARD_EMAIL_RETRY_DELAYS = (3600,)
     # when the member invites someone (real commits: the worker sends the e-mail)
     response = member_client.post(
-        "/me/staff/", {"email": INVITEE, "stores": [store.pk], "rights": ["report"]}, follow=True
+        "/me/staff/",
+        {"email": INVITEE, "stores": [store.pk], "rights": ["edit_store"]},
+        follow=True,
     )
     # then, before the worker has run, the page says the e-mail is queued
     assert "Its e-mail is on its way" in response.content.decode()

@@ -2,11 +2,14 @@
 per test too, in the documents folder of tests/conftest.py)."""
 
 import pytest
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import cache, caches
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
+def _empty_cache(db):
     cache.clear()
+    caches[settings.RATE_LIMIT_CACHE].clear()
     yield
     cache.clear()
+    caches[settings.RATE_LIMIT_CACHE].clear()

@@ -34,7 +34,7 @@ def test_visitor_reads_a_scenario_downloads_its_card_and_writes_in(
     assert "Distraction theft" in reader.pages[0].extract_text()
     # and write to the association through the contact form
     page.get_by_role("link", name="Crime playbook").first.click()
-    page.get_by_role("link", name="Contact", exact=True).click()
+    page.locator("main").get_by_role("link", name="Contact", exact=True).click()
     page.get_by_label("Your name").fill("Ana Morales")
     page.get_by_label("Your e-mail address").fill("ana@frontrange.example")
     page.get_by_label("Subject").fill("Cards for our staff room")

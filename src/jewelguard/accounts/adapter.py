@@ -20,6 +20,16 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
         ),
     }
 
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        # Our e-mail templates sign with the site's name and public address, never with
+        # whatever host name the request happened to use.
+        context = {
+            **context,
+            "site_name": settings.JEWELGUARD_SITE_NAME,
+            "site_url": settings.JEWELGUARD_SITE_URL,
+        }
+        super().send_mail(template_prefix, email, context)
+
     def get_email_confirmation_url(self, request: HttpRequest, emailconfirmation: Any) -> str:
         # Links in e-mails point at the public site URL, not whatever host the request used.
         url: str = super().get_email_confirmation_url(request, emailconfirmation)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -14,6 +14,7 @@ from jewelguard.accounts import services
 from jewelguard.accounts.models import (
     Agency,
     AnalystGrant,
+    ApiToken,
     BusinessHours,
     HoursException,
     Member,
@@ -154,3 +155,41 @@ class AnalystGrantAdmin(RestrictedAdmin[AnalystGrant]):
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[AnalystGrant]) -> None:
         for grant in queryset.select_related("member"):
             self.delete_model(request, grant)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
+    """Who holds which token and when it was last used; revoking is the one change allowed.
+
+    The hash never shows: with it, nobody can use the token, but it is still nobody's
+    business. Tokens are created by their holders, on their API tokens page.
+    """
+
+    list_display = ["name", "user", "prefix", "created_at", "last_used_at"]
+    list_filter = ["last_used_at"]
+    search_fields = ["name", "prefix", "user__email"]
+    fields = ("name", "user", "prefix", "created_at", "last_used_at")
+    readonly_fields = ("name", "user", "prefix", "created_at", "last_used_at")
+    actions = ["revoke"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: ApiToken | None = None) -> bool:
+        return False
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions = super().get_actions(request)
+        # One way to end a token: "Revoke", which says what it does.
+        actions.pop("delete_selected", None)
+        return actions
+
+    @admin.action(description=_("Revoke the selected tokens"), permissions=["delete"])
+    def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
+        count = 0
+        for api_token in queryset:
+            services.api_token_revoke(api_token=api_token)
+            count += 1
+        self.message_user(
+            request, _("%(count)d token(s) revoked.") % {"count": count}, messages.SUCCESS
+        )

@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "jewelguard.accounts"
     label = "accounts"
-    verbose_name = _("Accounts")
+    # allauth's app is "Accounts" too; two admin sections of one name would be confusing.
+    verbose_name = _("People and stores")
 
     def ready(self) -> None:
         from jewelguard.accounts.permissions import accounts_policies_register

@@ -263,6 +263,9 @@ class StoreForm(forms.Form):
                 self.add_error(target, message)
 
 
+OFFERED_STAFF_RIGHTS = frozenset({StaffRight.EDIT_STORE})
+
+
 class StaffInviteForm(ServiceErrorsMixin, forms.Form):
     email = forms.EmailField(label=_("Their e-mail"))
     stores = ModelIdMultipleChoiceField(
@@ -270,7 +273,9 @@ class StaffInviteForm(ServiceErrorsMixin, forms.Form):
     )
     rights = forms.MultipleChoiceField(
         label=_("They may also"),
-        choices=[c for c in StaffRight.choices if c[0] != StaffRight.VIEW],
+        # Only rights something honours today: reporting incidents and answering live
+        # events are offered once the intel and response rooms exist.
+        choices=[c for c in StaffRight.choices if c[0] in OFFERED_STAFF_RIGHTS],
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )

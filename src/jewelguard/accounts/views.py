@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+from allauth.account.views import ConfirmEmailView
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from jewelguard.accounts import selectors, services
 from jewelguard.accounts.forms import ApiTokenForm, StaffInviteForm, StoreForm
@@ -39,10 +41,15 @@ def _store_for(request: HttpRequest, pk: int, action: StoreAction) -> Store:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
+    member = member_of(user=request.user)
     return render(
         request,
         "accounts/dashboard.html",
-        {"member": member_of(user=request.user), "stores": stores_visible_to(user=request.user)},
+        {
+            "member": member,
+            "stores": stores_visible_to(user=request.user),
+            "overview": selectors.member_overview(member=member) if member else None,
+        },
     )
 
 
@@ -111,11 +118,19 @@ def store_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def store_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks first, saying what goes with the store; POST removes it."""
     store = _store_for(request, pk, StoreAction.DELETE)
+    if request.method == "GET":
+        return render(
+            request,
+            "accounts/store_delete.html",
+            {"removal": selectors.store_removal_summary(store=store)},
+        )
+    name = store.name
     services.store_delete(store=store, actor=_user(request), request=request)
-    messages.success(request, _("Store removed."))
+    messages.success(request, _("Store removed: %(name)s") % {"name": name})
     return redirect("accounts:store_list")
 
 
@@ -188,11 +203,17 @@ def staff_invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def staff_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks first; POST removes this person's access to the store."""
     grant = object_get_or_refuse(
-        StaffGrant.objects.select_related("store"), pk=pk, user=request.user, action=Action.DELETE
+        StaffGrant.objects.select_related("user", "store"),
+        pk=pk,
+        user=request.user,
+        action=Action.DELETE,
     )
+    if request.method == "GET":
+        return render(request, "accounts/staff_revoke.html", {"grant": grant})
     services.staff_grant_revoke(grant=grant, actor=_user(request), request=request)
     messages.success(request, _("Access removed."))
     return redirect("accounts:staff")
@@ -249,11 +270,37 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks first; POST revokes the token at once."""
     token = object_get_or_refuse(
         ApiToken.objects.all(), pk=pk, user=request.user, action=Action.DELETE
     )
+    if request.method == "GET":
+        return render(request, "accounts/api_token_revoke.html", {"token": token})
     services.api_token_revoke(api_token=token, actor=_user(request), request=request)
     messages.success(request, _("Token revoked."))
     return redirect("accounts:api_tokens")
+
+
+class EmailConfirmView(ConfirmEmailView):  # type: ignore[misc]
+    """allauth's confirmation link, without logging out whoever is signed in here.
+
+    A jeweler often opens the link on another device or browser, where someone else (a
+    colleague, an administrator) may be signed in; the key alone proves the address, so
+    confirming it need not end that other session.
+    """
+
+    def logout_other_user(self, confirmation: Any) -> None:
+        return None
+
+    def get_redirect_url(self) -> str:
+        user = self.request.user
+        if user.is_authenticated and user.pk != self.object.email_address.user_id:
+            messages.info(
+                self.request,
+                _("%(email)s is confirmed; you are still logged in as %(current)s.")
+                % {"email": self.object.email_address.email, "current": user.email},
+            )
+            return str(resolve_url("accounts:dashboard"))
+        return str(super().get_redirect_url())

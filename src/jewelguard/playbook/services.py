@@ -6,7 +6,7 @@ import logging
 from datetime import date
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -37,6 +37,7 @@ def _rate_key(client_address: str) -> str:
 def _rate_count(client_address: str) -> int:
     """Count one more inquiry from this address in the current window; return the count."""
     key = _rate_key(client_address)
+    cache = caches[settings.RATE_LIMIT_CACHE]
     cache.add(key, 0, timeout=INQUIRY_RATE_WINDOW_S)
     try:
         return cache.incr(key)

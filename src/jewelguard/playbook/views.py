@@ -8,7 +8,6 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.utils.formats import number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -17,6 +16,8 @@ from jewelguard.playbook import cards, selectors, services
 from jewelguard.playbook.charts import bar_chart
 from jewelguard.playbook.forms import InquiryForm, MediaInquiryForm
 from jewelguard.playbook.models import InquiryKind
+from jewelguard.playbook.numbers import count_label as _count
+from jewelguard.playbook.numbers import millions_label as _millions
 
 # The session key that carries the sender's name from the form to the confirmation page.
 SENT_SESSION_KEY = "playbook_inquiry_sent"
@@ -24,16 +25,6 @@ SENT_SESSION_KEY = "playbook_inquiry_sent"
 
 def _cost_label(cost_band: str) -> str:
     return {"low": _("Low"), "medium": _("Medium"), "high": _("High")}.get(cost_band, cost_band)
-
-
-def _millions(cents: float) -> str:
-    """Dollars in millions, one decimal: "$129.4M" in English, "129,4 M$" in French."""
-    amount = number_format(cents / 100 / 1_000_000, decimal_pos=1)
-    return _("$%(amount)sM") % {"amount": amount}
-
-
-def _count(value: float) -> str:
-    return number_format(int(value), force_grouping=True)
 
 
 @require_GET

@@ -17,3 +17,8 @@ class PledgeConfig(AppConfig):
         from jewelguard.pledge.permissions import pledge_policies_register
 
         pledge_policies_register()
+
+        from jewelguard.accounts.next_steps import overview_provider_register
+        from jewelguard.pledge.selectors import member_overview_pledge
+
+        overview_provider_register(provider=member_overview_pledge)

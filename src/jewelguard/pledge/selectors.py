@@ -5,8 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from jewelguard.accounts.models import Member, Store, User
+from jewelguard.accounts.next_steps import MemberOverview, NextStep, StatusPanel
+from jewelguard.core.dates import date_long
 from jewelguard.playbook.selectors import content_version
 from jewelguard.pledge.deterrents import deterrents_in_order
 from jewelguard.pledge.models import Pledge, StoreSignage
@@ -150,4 +154,60 @@ def toolkit_spec_for(*, store: Store, pledge: Pledge, language: str) -> ToolkitS
         statements=signage_statements_for(store=store),
         verify_url=verify_url(store_id=store.pk, pledge_id=pledge.pk),
         briefing_digest=content_version(),
+    )
+
+
+def member_overview_pledge(member: Member) -> MemberOverview:
+    """The pledge's part of the member's dashboard: its status, the toolkit, and the steps
+    of taking the pledge and choosing what each store's signs say."""
+    pledge = pledge_active_for(member=member)
+    stores = list(member.stores.order_by("name"))
+    chosen = set(
+        StoreSignage.objects.filter(store__in=stores)
+        .exclude(statements=[])
+        .values_list("store_id", flat=True)
+    )
+    without_statements = [store for store in stores if store.pk not in chosen]
+    where = stores[0] if stores else None
+    since = ""
+    if pledge:
+        since = date_long(local_date(pledge.taken_at, store=where) if where else pledge.taken_at)
+    if pledge:
+        panel = StatusPanel(
+            order=10,
+            title=_("Pledge taken"),
+            lines=[_("You took the pledge on %(date)s.") % {"date": since}],
+            link_url=reverse("pledge:toolkit"),
+            link_label=_("Open your toolkit"),
+        )
+    else:
+        panel = StatusPanel(
+            order=10,
+            title=_("Not pledged yet"),
+            lines=[_("Take the pledge to get your badge, window signs and social images.")],
+            link_url=reverse("pledge:index"),
+            link_label=_("Read the pledge"),
+        )
+    if pledge and without_statements:
+        signage_url = reverse("pledge:toolkit_store", args=[without_statements[0].pk]) + "#signage"
+    else:
+        signage_url = reverse("pledge:toolkit")
+    return MemberOverview(
+        panels=[panel],
+        steps=[
+            NextStep(
+                order=30,
+                label=_("Take the pledge"),
+                done=pledge is not None,
+                url=reverse("pledge:index"),
+                detail=_("On %(date)s") % {"date": since} if pledge else "",
+            ),
+            NextStep(
+                order=40,
+                label=_("Choose what your signs say"),
+                done=pledge is not None and bool(stores) and not without_statements,
+                url=signage_url,
+                detail="" if pledge else _("After the pledge."),
+            ),
+        ],
     )
