@@ -29,7 +29,9 @@ def _sign_up(client: Client, email: str) -> None:
     assert response.status_code == 302, response.content.decode()
 
 
-def test_confirmation_email_is_branded_and_plain(db, mailoutbox, settings):
+def test_confirmation_email_is_branded_and_plain(
+    transactional_db, tasks_immediate, mailoutbox, settings
+):
     settings.JEWELGUARD_SITE_URL = "https://jewelguard.example.org"
     # when a jeweler joins
     _sign_up(Client(), "rosa@goldenrod.example")
@@ -43,7 +45,7 @@ def test_confirmation_email_is_branded_and_plain(db, mailoutbox, settings):
     assert "The JewelGuard team\nhttps://jewelguard.example.org/" in message.body
 
 
-def test_confirmation_email_in_french_says_courriel(db, mailoutbox):
+def test_confirmation_email_in_french_says_courriel(transactional_db, tasks_immediate, mailoutbox):
     _sign_up(Client(headers={"accept-language": "fr-CA"}), "rosa@goldenrod.example")
 
     (message,) = mailoutbox
@@ -52,7 +54,9 @@ def test_confirmation_email_in_french_says_courriel(db, mailoutbox):
     assert "L'équipe JewelGuard" in message.body
 
 
-def test_site_name_comes_from_configuration(db, mailoutbox, settings):
+def test_site_name_comes_from_configuration(
+    transactional_db, tasks_immediate, mailoutbox, settings
+):
     settings.JEWELGUARD_SITE_NAME = "Partner for Protection"
     _sign_up(Client(), "rosa@goldenrod.example")
 
@@ -82,7 +86,7 @@ def test_french_account_pages_say_courriel_everywhere(db):
 
 
 def test_confirming_in_a_browser_where_someone_else_is_logged_in_keeps_them_logged_in(
-    db, mailoutbox
+    transactional_db, tasks_immediate, mailoutbox
 ):
     # given a colleague logged in on this browser
     colleague = make_user("chris@frontrange.example")

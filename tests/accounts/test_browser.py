@@ -59,7 +59,7 @@ def marker_at(page: Page, selector: str) -> tuple[float, float]:
 
 
 def test_new_jeweler_signs_up_adds_a_store_and_reads_it_in_french(
-    page: Page, live_server, smtp_server
+    page: Page, live_server, smtp_server, tasks_immediate
 ):
     errors = console_errors(page)
     email = "rosa@goldenrod.example"
@@ -150,7 +150,7 @@ def test_canadian_store_is_placed_with_the_map_picker(page: Page, live_server, m
 
 
 def test_password_reset_mail_arrives_and_the_new_password_works(
-    page: Page, live_server, smtp_server, member
+    page: Page, live_server, smtp_server, member, tasks_immediate
 ):
     email = member.owner.email
     # given a member who forgot their password asks for a reset

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.test import Client
+from django.test import Client, TestCase
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -40,17 +40,19 @@ def invitation_url(
 
 
 def sign_up(client: Client, *, email: str, business_name: str = "", next_url: str = ""):
-    return client.post(
-        "/accounts/signup/",
-        {
-            "full_name": "Lee Park",
-            "business_name": business_name,
-            "email": email,
-            "password1": PASSWORD,
-            "password2": PASSWORD,
-            "next": next_url,
-        },
-    )
+    # The confirmation e-mail is queued on commit, as in a real request.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(
+            "/accounts/signup/",
+            {
+                "full_name": "Lee Park",
+                "business_name": business_name,
+                "email": email,
+                "password1": PASSWORD,
+                "password2": PASSWORD,
+                "next": next_url,
+            },
+        )
 
 
 def confirm_email(client: Client, smtp_server, email: str):
@@ -261,7 +263,9 @@ def test_member_sends_a_failed_invitation_again_once_the_mail_server_is_back(
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()
     settings.JEWELGUARD_SITE_URL = "http://testserver"
     settings.JEWELGUARD_EMAIL_RETRY_DELAYS = (3600,)
-    member_client.post("/me/staff/", {"email": INVITEE, "stores": [store.pk], "rights": ["report"]})
+    member_client.post(
+        "/me/staff/", {"email": INVITEE, "stores": [store.pk], "rights": ["edit_store"]}
+    )
     run_queued_tasks()
     invitation = StaffInvitation.objects.get()
     failed_page = member_client.get("/me/staff/").content.decode()
@@ -293,7 +297,9 @@ def test_a_member_cannot_see_or_retry_another_members_invitation_email(
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()
     settings.JEWELGUARD_EMAIL_RETRY_DELAYS = ()
-    member_client.post("/me/staff/", {"email": INVITEE, "stores": [store.pk], "rights": ["report"]})
+    member_client.post(
+        "/me/staff/", {"email": INVITEE, "stores": [store.pk], "rights": ["edit_store"]}
+    )
     run_queued_tasks()
     invitation = StaffInvitation.objects.get()
     delivery = EmailDelivery.objects.get()

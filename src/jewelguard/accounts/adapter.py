@@ -5,9 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
 from django.conf import settings
+from django.contrib.sites.shortcuts import get_current_site
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+
+from jewelguard.core.mail import email_send_on_commit
 
 
 class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
@@ -21,14 +25,30 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
     }
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
-        # Our e-mail templates sign with the site's name and public address, never with
-        # whatever host name the request happened to use.
-        context = {
-            **context,
-            "site_name": settings.JEWELGUARD_SITE_NAME,
-            "site_url": settings.JEWELGUARD_SITE_URL,
-        }
-        super().send_mail(template_prefix, email, context)
+        """allauth's e-mails (confirmation, password reset) leave through the worker, with the
+        delivery log, like every e-mail; their secret link is erased from the log once sent.
+        They sign with the site's name and public address, never with whatever host name the
+        request happened to use."""
+        request = allauth_context.request
+        message = self.render_mail(
+            template_prefix,
+            email,
+            {
+                "request": request,
+                "email": email,
+                "current_site": get_current_site(request),
+                **context,
+                "site_name": settings.JEWELGUARD_SITE_NAME,
+                "site_url": settings.JEWELGUARD_SITE_URL,
+            },
+        )
+        email_send_on_commit(
+            purpose=f"account:{template_prefix.rsplit('/', 1)[-1]}",
+            recipient=email,
+            subject=str(message.subject),
+            body=str(message.body),
+            body_erased_when_sent=True,
+        )
 
     def get_email_confirmation_url(self, request: HttpRequest, emailconfirmation: Any) -> str:
         # Links in e-mails point at the public site URL, not whatever host the request used.

@@ -67,13 +67,15 @@ def email_send_on_commit(
     reply_to: str = "",
     language: str | None = None,
     concerning: models.Model | None = None,
+    body_erased_when_sent: bool = False,
 ) -> EmailDelivery:
     """Log one e-mail to ``recipient`` as queued and have the worker send it after commit.
 
     Give the text as ``body``, or as ``body_renderer``: the dotted path of a function
     ``(*, delivery: EmailDelivery) -> str`` called at send time in ``language`` (for text
-    that must not be stored, such as a secret link). Raises ValidationError naming the field;
-    nothing is written then.
+    that must not be stored, such as a secret link). A body holding a secret made elsewhere
+    (allauth's confirmation and reset links) is kept only until sent: ``body_erased_when_sent``.
+    Raises ValidationError naming the field; nothing is written then.
     """
     recipient = _check_address("recipient", recipient)
     reply_to = _check_address("reply_to", reply_to) if reply_to.strip() else ""
@@ -102,6 +104,7 @@ def email_send_on_commit(
         subject=subject,
         body=body,
         body_renderer=body_renderer,
+        body_erased_when_sent=body_erased_when_sent,
         language=language or translation.get_language() or settings.LANGUAGE_CODE,
         task_key=secrets.token_hex(16),
     )
@@ -225,6 +228,11 @@ def email_delivery_attempt(*, delivery_id: int, task_key: str) -> None:
         _mark_failed(delivery, reason)
         return
     # Sent is sent, whatever else happened to the row meanwhile.
+    erased = {"body": ""} if delivery.body_erased_when_sent else {}
     EmailDelivery.objects.filter(pk=delivery.pk).update(
-        status=EmailStatus.SENT, sent_at=timezone.now(), last_error="", next_attempt_at=None
+        status=EmailStatus.SENT,
+        sent_at=timezone.now(),
+        last_error="",
+        next_attempt_at=None,
+        **erased,
     )

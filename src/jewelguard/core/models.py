@@ -46,6 +46,9 @@ class EmailDelivery(models.Model):
     # out of the database and the task queue).
     body = models.TextField(_("body"), blank=True)
     body_renderer = models.CharField(_("body renderer"), max_length=200, blank=True)
+    # The body carries a secret link made elsewhere (a sign-up confirmation, a password
+    # reset): it is erased as soon as the e-mail is sent.
+    body_erased_when_sent = models.BooleanField(_("body erased when sent"), default=False)
     language = models.CharField(_("language"), max_length=10, default="en")
     status = models.CharField(
         _("status"), max_length=10, choices=EmailStatus.choices, default=EmailStatus.QUEUED
