@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from jewelguard.core.events import topic_check
+from jewelguard.core.home import home_leads
 from jewelguard.core.sse import sse_response
 from jewelguard.core.topics import topic_permitted
 
@@ -27,7 +28,7 @@ MAX_TOPICS_PER_STREAM = 10
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html")
+    return render(request, "core/home.html", {"leads": home_leads()})
 
 
 def privacy(request: HttpRequest) -> HttpResponse:

@@ -17,3 +17,8 @@ class PlaybookConfig(AppConfig):
         from jewelguard.playbook.permissions import playbook_policies_register
 
         playbook_policies_register()
+
+        from jewelguard.core.home import home_lead_register
+        from jewelguard.playbook.selectors import industry_lead
+
+        home_lead_register(provider=industry_lead)
