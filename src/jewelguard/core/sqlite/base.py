@@ -23,8 +23,9 @@ from typing import Any
 
 from django.db.backends.sqlite3 import base as sqlite_base
 
-# Idle connections kept per database and process: enough for the threads of a busy worker.
-POOL_SIZE = 8
+# Idle connections kept per database and process. Under ASGI every request in flight has a
+# thread and a connection of its own: 50 concurrent requests on two workers need about 25.
+POOL_SIZE = 32
 
 
 class _Pool:
