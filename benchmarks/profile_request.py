@@ -8,7 +8,7 @@ handler: the same middleware and view as under uvicorn, without the server).
     .venv/bin/python benchmarks/profile_request.py /accounts/login/ --sort tottime
     .venv/bin/python benchmarks/profile_request.py /api/stores --asgi
 
-With ``--asgi`` the requests go through Django's ASGI application instead, as uvicorn calls
+With ``--asgi`` the requests go through JewelGuard's ASGI application instead, as uvicorn calls
 it (one event loop, a new thread per request, the connection closed after each), without
 the server's own parsing: what ``http_bench.py`` measures, less uvicorn.
 """
@@ -108,9 +108,8 @@ def main() -> None:
 
 def _asgi_get(path: str, headers: dict[str, str]) -> Callable[[], int]:
     """A GET of ``path`` through Django's ASGI application, on one event loop; its status."""
-    from django.core.asgi import get_asgi_application
+    from jewelguard.asgi import application  # what `jewelguard serve` runs
 
-    application = get_asgi_application()
     loop = asyncio.new_event_loop()
     scope = {
         "type": "http",
