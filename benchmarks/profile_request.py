@@ -6,11 +6,17 @@ handler: the same middleware and view as under uvicorn, without the server).
 
     .venv/bin/python benchmarks/profile_request.py /api/stores --requests 300
     .venv/bin/python benchmarks/profile_request.py /accounts/login/ --sort tottime
+    .venv/bin/python benchmarks/profile_request.py /api/stores --asgi
+
+With ``--asgi`` the requests go through JewelGuard's ASGI application instead, as uvicorn calls
+it (one event loop, a new thread per request, the connection closed after each), without
+the server's own parsing: what ``http_bench.py`` measures, less uvicorn.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import cProfile
 import os
 import pstats
@@ -18,6 +24,7 @@ import secrets
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 
 
 def main() -> None:
@@ -26,6 +33,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--sort", default="cumulative")
     parser.add_argument("--lines", type=int, default=40)
+    parser.add_argument("--asgi", action="store_true", help="through the ASGI application")
     options = parser.parse_args()
 
     os.environ.update(
@@ -36,8 +44,10 @@ def main() -> None:
         JEWELGUARD_MAP_TILES_URL="",
         JEWELGUARD_SSL_REDIRECT="0",
         JEWELGUARD_REDIS_URL="",
-        DJANGO_SETTINGS_MODULE="jewelguard.settings",
+        # The project's settings plus the bare view /bench/bare (bench_settings.py).
+        DJANGO_SETTINGS_MODULE="bench_settings",
     )
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     import django
 
     django.setup()
@@ -56,9 +66,15 @@ def main() -> None:
     _api_token, token = services.api_token_create(user=user, name="profile")
     headers = {"Authorization": f"Bearer {token}"} if options.path.startswith("/api/") else {}
     client = Client(headers=headers)
+    if options.asgi:
+        get = _asgi_get(options.path, headers)
+    else:
+
+        def get() -> int:
+            return int(client.get(options.path).status_code)
 
     for _ in range(20):  # warm caches, templates, connections
-        assert client.get(options.path).status_code == 200
+        assert get() == 200
     with CaptureQueriesContext(connection) as queries:
         client.get(options.path)
     print(f"{len(queries.captured_queries)} queries for one request:")
@@ -67,7 +83,7 @@ def main() -> None:
 
     started = time.process_time()
     for _ in range(options.requests):
-        client.get(options.path)
+        get()
     plain = time.process_time() - started
     print(
         f"\n{options.requests} requests, {plain / options.requests * 1000:.2f} ms CPU each "
@@ -79,7 +95,7 @@ def main() -> None:
     started = time.process_time()
     profile.enable()
     for _ in range(options.requests):
-        client.get(options.path)
+        get()
     profile.disable()
     spent = time.process_time() - started
     print(
@@ -88,6 +104,51 @@ def main() -> None:
         file=sys.stderr,
     )
     pstats.Stats(profile).sort_stats(options.sort).print_stats(options.lines)
+
+
+def _asgi_get(path: str, headers: dict[str, str]) -> Callable[[], int]:
+    """A GET of ``path`` through Django's ASGI application, on one event loop; its status."""
+    from jewelguard.asgi import application  # what `jewelguard serve` runs
+
+    loop = asyncio.new_event_loop()
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [
+            (b"host", b"127.0.0.1"),
+            *((k.lower().encode(), v.encode()) for k, v in headers.items()),
+        ],
+        "client": ("127.0.0.1", 40000),
+        "server": ("127.0.0.1", 8000),
+    }
+
+    async def one() -> int:
+        status = 0
+        sent_body = False
+
+        async def receive() -> dict[str, object]:
+            nonlocal sent_body
+            if sent_body:  # no disconnect: wait until Django has answered and stops listening
+                await asyncio.Future()
+            sent_body = True
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send(message: dict[str, object]) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])  # type: ignore[call-overload]
+
+        await application(dict(scope), receive, send)
+        return status
+
+    return lambda: loop.run_until_complete(one())
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ if "redis" in CACHES["default"]["BACKEND"].lower():  # noqa: F405
 
 # On SQLite, the test database is a file rather than memory, so that a real worker process
 # (tests/core/test_worker.py) reaches the same database as the test.
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+if DATABASES["default"]["ENGINE"] == "jewelguard.core.sqlite":  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": os.path.join(os.environ["JEWELGUARD_DATA_DIR"], f"test-{os.getpid()}.sqlite3")
     }

@@ -92,9 +92,11 @@ TEMPLATES = [
 
 def _database(url: str) -> dict[str, Any]:
     # No persistent connections: under ASGI each request runs in a thread of its own, and a
-    # connection kept per thread leaks. PostgreSQL gets a pool instead.
+    # connection kept per thread leaks. PostgreSQL gets a pool instead, and SQLite's backend
+    # keeps the connections Django closes for the next request (jewelguard.core.sqlite).
     db: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=0))
     if db["ENGINE"] == "django.db.backends.sqlite3":
+        db["ENGINE"] = "jewelguard.core.sqlite"
         # IMMEDIATE avoids "database is locked" on lock upgrades inside transactions. WAL (so
         # the web process reads while the worker writes) is kept in the database file; the
         # jewelguard command switches it on once (cli._setup).

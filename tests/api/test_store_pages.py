@@ -30,6 +30,32 @@ def test_store_list_comes_in_pages_with_the_total(token_client, member):
 
 
 @pytest.mark.parametrize(
+    ("query", "items"),
+    [
+        ("", 7),
+        ("limit=7", 7),
+        ("limit=3", 3),
+        ("limit=3&offset=6", 1),
+        ("limit=3&offset=3", 3),
+        ("offset=7", 0),
+        ("offset=500", 0),
+    ],
+)
+def test_every_page_tells_the_same_total(token_client, member, query, items):
+    # given a member with 7 stores
+    for n in range(7):
+        make_store(member, name=f"Store {n}")
+    # when any page is read: full, partial, last, past the end
+    page = token_client.get(f"/api/stores?{query}").json()
+    # then it holds what is left of the list there, and the total is 7 on every page
+    assert (page["count"], len(page["items"])) == (7, items)
+
+
+def test_a_member_without_stores_gets_an_empty_list(token_client):
+    assert token_client.get("/api/stores").json() == {"items": [], "count": 0}
+
+
+@pytest.mark.parametrize(
     "query",
     ["limit=0", "limit=101", "limit=-1", "offset=-1", "offset=9223372036854775808", "limit=x"],
 )

@@ -215,16 +215,24 @@ class StorePages(LimitOffsetPagination):
     def paginate_queryset(
         self, queryset: QuerySet[Store], pagination: Any, request: HttpRequest, **params: Any
     ) -> Any:
-        page = super().paginate_queryset(queryset, pagination, request, **params)
+        offset = pagination.offset
+        limit = min(pagination.limit, self.max_limit)
+        stores = list(queryset[offset : offset + limit])
+        # A page that is neither empty nor full is the last one: it says how many there are,
+        # without a COUNT query (a member's whole list is usually one such page).
+        if stores and len(stores) < limit:
+            count = offset + len(stores)
+        elif not stores and offset == 0:
+            count = 0
+        else:
+            count = self._items_count(queryset)
         # The page's hours in two plain queries (selectors.store_hours_rows), handed to
         # StoreOut, instead of ORM prefetches that cost more to build than to run.
-        stores = list(page["items"])
         rows = selectors.store_hours_rows(store_ids=[store.pk for store in stores])
         for store in stores:
             store.api_hours_rows = rows.week[store.pk]  # type: ignore[attr-defined]
             store.api_exception_rows = rows.exceptions[store.pk]  # type: ignore[attr-defined]
-        page["items"] = stores
-        return page
+        return {self.items_attribute: stores, "count": count}
 
 
 @router.get("/stores", response={200: list[StoreOut], **SIGNED_OUT, 422: ValidationErrorOut})
