@@ -36,17 +36,13 @@ from jewelguard.intel.models import (
     Verification,
     Visibility,
 )
+from jewelguard.intel.profiles import NIBRS_CODES
 from jewelguard.intel.tasks import incident_alert
 from jewelguard.playbook.content import SCENARIO_IDS
 
 MEMBERS = "members"
 LAW_ENFORCEMENT = "law_enforcement"
 MAX_REASON = 500
-NIBRS_CODES = frozenset(
-    {"120", "220", "280", "290", "13A", "13B"}
-    | {f"23{letter}" for letter in "ABCDEFGH"}
-    | {f"26{letter}" for letter in "ABCDEFG"}
-)
 
 
 @dataclass(frozen=True)
