@@ -20,3 +20,31 @@ def incident_report(*, reporter: User, store: Store | None = None, **details: An
     details.setdefault("latitude", store.latitude if store else 39.7478)
     details.setdefault("longitude", store.longitude if store else -104.9994)
     return incident_create(reporter=reporter, store=store, details=IncidentDetails(**details))
+
+
+def incident_imported(*, cell: str, scenario_id: str, number: int, **fields: Any) -> Incident:
+    """A verified police-data incident at the centre of H3 ``cell``."""
+    import h3
+
+    from jewelguard.intel.geo import incident_cells
+
+    latitude, longitude = h3.cell_to_latlng(cell)
+    source_name = fields.pop("source_name", "test-pd")
+    fields.setdefault("verification", "verified")
+    fields.setdefault("visibility", "public")
+    return Incident.objects.create(
+        scenario_id=scenario_id,
+        nibrs_offense_code="220",
+        attempt="completed",
+        occurred_from=WHEN,
+        reported_at=WHEN,
+        latitude=latitude,
+        longitude=longitude,
+        **incident_cells(latitude=latitude, longitude=longitude),
+        location_type="25",
+        premises="on",
+        source="import",
+        source_name=source_name,
+        source_id=f"{cell}-{scenario_id}-{number}",
+        **fields,
+    )

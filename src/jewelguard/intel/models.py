@@ -64,7 +64,7 @@ class Source(models.TextChoices):
 
 
 class Visibility(models.TextChoices):
-    """Who sees the incident itself; everyone's aggregates count it once it is verified."""
+    """Who sees the incident itself. Once verified, all but private ones count in aggregates."""
 
     PUBLIC_AGGREGATE = "public", _("Public, as aggregates only")
     MEMBERS = "members", _("Member jewelers")
