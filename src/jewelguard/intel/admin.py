@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from jewelguard.core.admin import RestrictedAdmin, RestrictedInlineMixin
 from jewelguard.intel.models import EvidencePhoto, Incident, Offender, Vehicle
+from jewelguard.intel.services import incident_alert_if_reaching, incident_audiences
 
 
 class OffenderInline(RestrictedInlineMixin, admin.StackedInline[Offender, Incident]):
@@ -56,3 +60,10 @@ class IncidentAdmin(RestrictedAdmin[Incident]):
         "updated_at",
     )
     inlines = [OffenderInline, VehicleInline, EvidencePhotoInline]
+
+    def save_model(self, request: HttpRequest, obj: Incident, form: Any, change: bool) -> None:
+        # An edit here that shares the incident more widely alerts, as the services do.
+        previous = Incident.objects.filter(pk=obj.pk).first() if change else None
+        before = incident_audiences(incident=previous) if previous else frozenset()
+        super().save_model(request, obj, form, change)
+        incident_alert_if_reaching(incident=obj, before=before)

@@ -167,7 +167,8 @@ def incident_audiences(*, incident: Incident) -> frozenset[str]:
     return frozenset()
 
 
-def _alert_if_reaching(*, incident: Incident, before: frozenset[str]) -> None:
+def incident_alert_if_reaching(*, incident: Incident, before: frozenset[str]) -> None:
+    """Queue the alert task on commit if ``incident`` now reaches an audience not in ``before``."""
     if incident_audiences(incident=incident) - before:
         enqueue_on_commit(incident_alert, incident_id=incident.pk)
 
@@ -230,7 +231,7 @@ def incident_create(*, reporter: User, store: Store | None, details: IncidentDet
         )
         for vehicle in details.vehicles
     )
-    _alert_if_reaching(incident=incident, before=frozenset())
+    incident_alert_if_reaching(incident=incident, before=frozenset())
     return incident
 
 
@@ -252,7 +253,7 @@ def incident_visibility_set(*, incident: Incident, visibility: str, actor: User)
         target=incident,
         details={"visibility": visibility},
     )
-    _alert_if_reaching(incident=incident, before=before)
+    incident_alert_if_reaching(incident=incident, before=before)
     return incident
 
 
@@ -277,7 +278,7 @@ def incident_verify(*, incident: Incident, analyst: User) -> Incident:
         ]
     )
     audit_record(actor=analyst, action="incident.verified", target=incident)
-    _alert_if_reaching(incident=incident, before=before)
+    incident_alert_if_reaching(incident=incident, before=before)
     return incident
 
 
