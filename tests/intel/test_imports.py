@@ -274,3 +274,17 @@ def test_a_refused_file_raises_before_the_first_batch(tmp_path):
     with pytest.raises(ImportRefused, match=r"bad\.csv: line 3"):
         incidents_import(paths=[good, bad], profile=profile_load(name_or_path="denver"))
     assert not Incident.objects.exists()
+
+
+def test_the_worked_example_in_the_docs_imports_as_it_says(tmp_path):
+    import re
+
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "import-profiles.md").read_text()
+    blocks = dict(re.findall(r"```(csv|yaml)\n(.*?)```", guide, re.DOTALL))
+    (tmp_path / "springfield-2024.csv").write_text(blocks["csv"])
+    (tmp_path / "springfield.yaml").write_text(blocks["yaml"])
+    paths = (tmp_path / "springfield-2024.csv",)
+    report = run_import(*paths, profile=str(tmp_path / "springfield.yaml"))
+    assert "3 rows read: 2 incidents added, 0 changed, 0 unchanged, 1 skipped" in report
+    report = run_import(*paths, profile=str(tmp_path / "springfield.yaml"))
+    assert "0 incidents added, 0 changed, 2 unchanged" in report
