@@ -8,6 +8,7 @@ import pytest
 from jewelguard.intel.selectors import local_crime_level
 from tests.factories import StoreFactory
 from tests.intel.incidents import incident_imported
+from tests.intel.test_imports import DENVER, DENVER_FILES, run_import
 
 pytestmark = pytest.mark.django_db
 
@@ -60,3 +61,18 @@ def test_a_region_with_few_incidents_has_an_unknown_level():
 
 def test_a_store_without_incidents_around_has_an_unknown_level():
     assert not local_crime_level(store=StoreFactory()).known
+
+
+@pytest.mark.skipif(not DENVER.is_dir(), reason="the Denver data set (../shared/data) is absent")
+def test_a_downtown_denver_store_reads_its_level_from_the_imported_police_data():
+    # given Denver's police data imported, and a store on Larimer Street downtown
+    run_import(*(DENVER / name for name in DENVER_FILES))
+    store = StoreFactory()
+    # then its level is known, and downtown's shoplifting is above Denver's rate
+    level = local_crime_level(store=store)
+    assert level.known
+    assert level.ratio("grab_and_run") > 1
+    # and a store in the southern suburbs reads a lower one
+    suburban = local_crime_level(store=StoreFactory(postal_code="80123"))
+    assert suburban.known
+    assert suburban.ratio("grab_and_run") < level.ratio("grab_and_run")
