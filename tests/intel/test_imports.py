@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import os
+import tempfile
 from collections import Counter
 from pathlib import Path
 
@@ -55,8 +56,9 @@ def run_import(*paths: Path, profile: str = "denver", rejects: Path | None = Non
 
     out = StringIO()
     args = [str(path) for path in paths] + ["--profile", profile, "--no-progress"]
-    if rejects is not None:
-        args += ["--rejects", str(rejects)]
+    if rejects is None:  # never the working directory
+        rejects = Path(tempfile.mkdtemp()) / "rejects.csv"
+    args += ["--rejects", str(rejects)]
     call_command("import_incidents", *args, stdout=out, stderr=StringIO())
     return out.getvalue()
 
@@ -96,6 +98,7 @@ def test_the_five_denver_files_import_and_a_reimport_changes_nothing(tmp_path):
     first = Incident.objects.get(source_name="denver-pd", source_id="2018460426220500")
     assert first.occurred_from.isoformat() == "2018-07-01T12:00:00+00:00"  # 6 AM in Denver
     assert first.h3_r7 and first.h3_r10
+    assert not (tmp_path / "rejects.csv").exists()  # nothing rejected, no file
     before = list(Incident.objects.order_by("pk").values())
     # when they are imported again
     report = run_import(*paths, rejects=tmp_path / "rejects.csv")

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TextIO
 
 from django.db import transaction
 from django.utils import timezone
@@ -376,11 +376,20 @@ def incidents_import(
     plans = [import_file_check(path=path, profile=profile) for path in paths]
     agency = Agency.objects.filter(ori=profile.agency_ori).first() if profile.agency_ori else None
     summary = ImportSummary()
-    rejects_file = rejects_path.open("w", newline="", encoding="utf-8") if rejects_path else None
-    try:
-        rejects_writer = csv.writer(rejects_file) if rejects_file else None
-        if rejects_writer:
+    rejects_file: TextIO | None = None
+    rejects_writer: Any = None
+
+    def reject_write(reject: Reject) -> None:
+        nonlocal rejects_file, rejects_writer
+        if rejects_path is None:
+            return
+        if rejects_writer is None:  # the file is made only when there is something to say
+            rejects_file = rejects_path.open("w", newline="", encoding="utf-8")
+            rejects_writer = csv.writer(rejects_file)
             rejects_writer.writerow(["file", "line", "reason", "row"])
+        rejects_writer.writerow([reject.file, reject.line, reject.reason, *reject.row])
+
+    try:
         for plan in plans:
             reader = _RowReader(plan=plan, profile=profile, agency=agency)
             batch: list[dict[str, Any]] = []
@@ -396,10 +405,7 @@ def incidents_import(
                     except RowRejected as rejected:
                         reject = Reject(plan.path.name, line, str(rejected), tuple(row))
                         summary.rejects.append(reject)
-                        if rejects_writer:
-                            rejects_writer.writerow(
-                                [reject.file, reject.line, reject.reason, *reject.row]
-                            )
+                        reject_write(reject)
                         continue
                     if fields is None:
                         summary.skipped += 1

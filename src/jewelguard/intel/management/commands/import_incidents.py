@@ -35,7 +35,7 @@ class Command(BaseCommand):
             "--rejects",
             type=Path,
             default=Path("import-rejects.csv"),
-            help="where to write the rejected rows (default: import-rejects.csv)",
+            help=("where to write the rejected rows, if any (default: import-rejects.csv)"),
         )
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
