@@ -15,6 +15,7 @@ from ninja.parser import Parser
 
 from jewelguard.accounts.api import router as stores_router
 from jewelguard.accounts.auth import API_AUTH
+from jewelguard.intel.api import router as intel_router
 
 
 class BodyRefused(Exception):
@@ -69,6 +70,7 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/", stores_router)
+api.add_router("/intel/", intel_router)
 
 
 @api.exception_handler(HttpError)

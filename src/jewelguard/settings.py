@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "jewelguard.pledge",
     "jewelguard.playbook",
     "jewelguard.assessment",
+    "jewelguard.intel",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

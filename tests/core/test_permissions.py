@@ -52,8 +52,8 @@ def test_every_kind_that_pages_api_and_admin_ask_has_a_policy():
 
 
 def test_a_kind_without_a_policy_is_a_configuration_error():
-    with pytest.raises(ImproperlyConfigured, match=r"intel\.Incident"):
-        policy_for("intel.Incident")
+    with pytest.raises(ImproperlyConfigured, match=r"nowhere\.Nothing"):
+        policy_for("nowhere.Nothing")
 
 
 def test_a_second_policy_for_the_same_kind_is_refused():

@@ -1,5 +1,4 @@
-"""Crime intelligence: incidents, the hex crime map, statistics (planned).
+"""Crime intelligence: incidents (NIBRS-aligned), police open-data import, the local crime level.
 
-For now this package only holds the seam other rooms read: :mod:`jewelguard.intel.selectors`.
-It is not a Django app yet; the crime-intelligence room will register it.
+Other rooms read it only through :mod:`jewelguard.intel.selectors`.
 """

@@ -1,20 +1,138 @@
 """Reads of crime intelligence that other rooms may call. Keep them stable.
 
-The crime-intelligence room does not exist yet, so :func:`local_crime_level` answers
-"unknown" for every store. When intel lands it will count verified incidents of each scenario
-in the store's H3 cells (and their neighbours) against the regional rate, with the same
-signature, and every caller (the risk assessment first) picks the figures up unchanged.
+The local crime level compares, per scenario, how many incidents happened around a store with
+how many happen in its region:
+
+- around the store: its H3 cell at resolution 7 (about 5 km²) and the six around it;
+- its region: its cell at resolution 4 (about 1,800 km²) and the six around it;
+- the regional rate is per resolution-7 cell *where any incident was recorded*, so that
+  mountains, lakes and farmland do not dilute a city's rate; the local rate is per cell of
+  the store's seven, empty ones included.
+
+Counted: verified incidents shared in any way other than "private" (police imports, members'
+verified reports). With fewer than ``MIN_REGIONAL_INCIDENTS`` in the region the level is
+unknown, and so is a scenario the region has never seen.
 """
 
 from __future__ import annotations
 
-from jewelguard.accounts.models import Store
-from jewelguard.intel.levels import LocalCrimeLevel
+import math
+from dataclasses import dataclass
+from datetime import datetime
 
-__all__ = ["LocalCrimeLevel", "local_crime_level"]
+import h3
+from django.db.models import Count
+
+from jewelguard.accounts.models import Store
+from jewelguard.accounts.permissions import user_is_association_staff
+from jewelguard.core.permissions import Who
+from jewelguard.intel.levels import LocalCrimeLevel
+from jewelguard.intel.models import Incident, Verification, Visibility
+
+__all__ = ["CellCount", "LocalCrimeLevel", "crime_cells", "local_crime_level"]
+
+LOCAL_RESOLUTION = 7
+REGION_RESOLUTION = 4
+MIN_REGIONAL_INCIDENTS = 30
 
 
 def local_crime_level(*, store: Store) -> LocalCrimeLevel:
-    """How common each scenario is around ``store`` against the regional rate; unknown for now."""
-    del store  # read once incidents exist: the store's h3_cell and its ring
-    return LocalCrimeLevel.unknown()
+    """How common each scenario is around ``store`` against the regional rate."""
+    if not store.h3_cell or not h3.is_valid_cell(store.h3_cell):
+        return LocalCrimeLevel.unknown()
+    if h3.get_resolution(store.h3_cell) < LOCAL_RESOLUTION:
+        return LocalCrimeLevel.unknown()
+    local_cells = h3.grid_disk(h3.cell_to_parent(store.h3_cell, LOCAL_RESOLUTION), 1)
+    region_cells = h3.grid_disk(h3.cell_to_parent(store.h3_cell, REGION_RESOLUTION), 1)
+    counted = Incident.objects.filter(verification=Verification.VERIFIED).exclude(
+        visibility=Visibility.PRIVATE
+    )
+    regional = counted.filter(h3_r4__in=region_cells)
+    by_scenario = dict(regional.order_by().values_list("scenario_id").annotate(count=Count("pk")))
+    if sum(by_scenario.values()) < MIN_REGIONAL_INCIDENTS:
+        return LocalCrimeLevel.unknown()
+    active_cells = regional.order_by().values("h3_r7").distinct().count()
+    local = dict(
+        counted.filter(h3_r7__in=local_cells)
+        .order_by()
+        .values_list("scenario_id")
+        .annotate(count=Count("pk"))
+    )
+    ratios = {
+        scenario_id: (local.get(scenario_id, 0) / len(local_cells)) / (count / active_cells)
+        for scenario_id, count in by_scenario.items()
+    }
+    return LocalCrimeLevel.from_ratios(ratios)
+
+
+# The map: counts per H3 cell in a viewport.
+PUBLIC_MAX_RESOLUTION = 7
+MAX_RESOLUTION = 10
+MIN_RESOLUTION = 4
+# The fewest incidents a cell shows with, for anyone but the association's analysts.
+MIN_CELL_COUNT = 3
+MAX_CELLS = 20_000
+
+
+@dataclass(frozen=True)
+class CellCount:
+    cell: str
+    count: int
+    by_scenario: tuple[tuple[str, int], ...]
+
+
+def cells_max_resolution(*, user: Who) -> int:
+    """The finest cells ``user`` may ask for: coarse ones for the public."""
+    return MAX_RESOLUTION if user.is_authenticated else PUBLIC_MAX_RESOLUTION
+
+
+def crime_cells(
+    *,
+    user: Who,
+    bbox: tuple[float, float, float, float],
+    resolution: int,
+    scenario_id: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> list[CellCount]:
+    """Verified, shared incidents counted per H3 cell whose centre lies in ``bbox``.
+
+    ``bbox`` is (west, south, east, north) in degrees. Cells with fewer than
+    ``MIN_CELL_COUNT`` incidents are left out for everyone but analysts and administrators,
+    so that no cell points at one reporter. The caller checks the resolution and the bbox.
+    """
+    west, south, east, north = bbox
+    column = f"h3_r{resolution}"
+    # Take points a cell beyond the box, so that cells on its edge are counted whole.
+    margin_km = h3.average_hexagon_edge_length(resolution, unit="km") * 2
+    margin_lat = margin_km / 111.0
+    widest = max(abs(south), abs(north))
+    margin_lon = margin_km / (111.0 * max(math.cos(math.radians(min(widest, 89.0))), 0.01))
+    incidents = Incident.objects.filter(
+        verification=Verification.VERIFIED,
+        latitude__gte=south - margin_lat,
+        latitude__lte=north + margin_lat,
+        longitude__gte=west - margin_lon,
+        longitude__lte=east + margin_lon,
+    ).exclude(visibility=Visibility.PRIVATE)
+    if scenario_id:
+        incidents = incidents.filter(scenario_id=scenario_id)
+    if since:
+        incidents = incidents.filter(occurred_from__gte=since)
+    if until:
+        incidents = incidents.filter(occurred_from__lt=until)
+    rows = incidents.order_by().values_list(column, "scenario_id").annotate(count=Count("pk"))
+    per_cell: dict[str, dict[str, int]] = {}
+    for cell, scenario, count in rows:
+        per_cell.setdefault(cell, {})[scenario] = count
+    floor = 1 if user_is_association_staff(user=user) else MIN_CELL_COUNT
+    found = []
+    for cell, scenarios in sorted(per_cell.items()):
+        total = sum(scenarios.values())
+        latitude, longitude = h3.cell_to_latlng(cell)
+        if total < floor or not (south <= latitude <= north and west <= longitude <= east):
+            continue
+        found.append(
+            CellCount(cell=cell, count=total, by_scenario=tuple(sorted(scenarios.items())))
+        )
+    return found
