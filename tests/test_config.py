@@ -242,3 +242,18 @@ def test_a_trusted_proxy_that_is_not_an_address_is_named(production, raw):
 
     with pytest.raises(ConfigError, match="JEWELGUARD_TRUSTED_PROXIES must list IP addresses"):
         load(production)
+
+
+@pytest.mark.parametrize(
+    "raw", ["Jewel\r\nBcc: someone@example.com", "Gems\u202e", "\u200b", "x" * 61]
+)
+def test_a_site_name_that_would_break_mail_headers_is_named(production, raw):
+    production["JEWELGUARD_SITE_NAME"] = raw
+    with pytest.raises(ConfigError, match="JEWELGUARD_SITE_NAME must be one line"):
+        load(production)
+
+
+def test_the_site_name_is_the_configured_one_or_jewelguard(production):
+    assert load(production).site_name == "JewelGuard"
+    production["JEWELGUARD_SITE_NAME"] = "  Partner for Protection "
+    assert load(production).site_name == "Partner for Protection"

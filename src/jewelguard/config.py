@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import secrets
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
@@ -72,6 +73,19 @@ def _flag(env: dict[str, str], name: str, default: bool) -> bool:
     if value in {"0", "false", "no", "off"}:
         return False
     raise ConfigError(f"{name} must be one of 1/0, true/false, yes/no, on/off; got {raw!r}")
+
+
+def _site_name(env: dict[str, str]) -> str:
+    """The name e-mails and pages sign with: one short line (it goes into mail headers)."""
+    raw = env.get("JEWELGUARD_SITE_NAME", "").strip()
+    if not raw:
+        return "JewelGuard"
+    if len(raw) > 60 or any(unicodedata.category(c)[0] in "CZ" and c != " " for c in raw):
+        raise ConfigError(
+            "JEWELGUARD_SITE_NAME must be one line of at most 60 characters, without control "
+            "or invisible characters"
+        )
+    return raw
 
 
 def _int(env: dict[str, str], name: str, default: int, *, low: int, high: int) -> int:
@@ -205,7 +219,7 @@ def load(env: dict[str, str] | None = None) -> Config:
         hsts_preload=_flag(env, "JEWELGUARD_HSTS_PRELOAD", default=False),
         trusted_proxies=_proxies(env, "JEWELGUARD_TRUSTED_PROXIES"),
         site_url=site_url,
-        site_name=env.get("JEWELGUARD_SITE_NAME", "").strip() or "JewelGuard",
+        site_name=_site_name(env),
         contact_recipients=_list(env, "JEWELGUARD_CONTACT_EMAILS", ["contact@localhost"]),
         media_recipients=_list(env, "JEWELGUARD_MEDIA_EMAILS", ["media@localhost"]),
         task_lease_seconds=_int(env, "JEWELGUARD_TASK_LEASE_SECONDS", 60, low=2, high=86400),

@@ -38,12 +38,12 @@ from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
 
 from jewelguard.core.events import topic_group, wake_layer
+from jewelguard.core.forms import DATABASE_ID_MAX
 from jewelguard.core.models import Event
 
 logger = logging.getLogger(__name__)
 
 REPLAY_BATCH = 200
-MAX_EVENT_ID = 2**63 - 1
 # How long the browser waits before reconnecting after the stream drops (milliseconds).
 RETRY_MS = 2000
 # Streams open in this process; logged as each one closes.
@@ -85,7 +85,7 @@ def last_event_id_parse(request: HttpRequest) -> int | None:
     if raw is None or raw.strip() == "":
         return None
     raw = raw.strip()
-    if not raw.isascii() or not raw.isdigit() or int(raw) > MAX_EVENT_ID:
+    if not raw.isascii() or not raw.isdigit() or int(raw) > DATABASE_ID_MAX:
         raise ValueError(field)
     return int(raw)
 
