@@ -21,6 +21,9 @@ urlpatterns = [
     path("me/", include("jewelguard.accounts.urls")),
     path("pledge/", include("jewelguard.pledge.urls")),
     path("playbook/", include("jewelguard.playbook.urls")),
+    path("assessment/", include("jewelguard.assessment.urls")),
+    # /map, /stats, /incidents/...: the intel room names its own paths from the root.
+    path("", include("jewelguard.intel.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

@@ -1,0 +1,1 @@
+"""Sentinel: cameras and microphones, zones and schedules, detection, and live events."""
