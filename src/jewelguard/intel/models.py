@@ -197,6 +197,16 @@ class Incident(models.Model):
         related_name="incidents_verified",
     )
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    # A duplicate points at the incident kept in its place; it is rejected, so that it is
+    # listed and counted nowhere, and its reporter still finds it, saying where it went.
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="duplicates",
+    )
 
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -337,3 +347,25 @@ class EvidencePhoto(models.Model):
 
     def __str__(self) -> str:
         return f"photo #{self.pk} of incident #{self.incident_id}"
+
+
+class IncidentDraft(models.Model):
+    """A report being written: what the form held when last saved, one per user.
+
+    Kept on the server so that a page closed by mistake (or a phone that ran out of battery)
+    loses nothing; photos are not kept, only the typed fields.
+    """
+
+    user = models.OneToOneField(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="incident_draft"
+    )
+    # The form's fields as sent: {name: [values]}, bounded by the service that saves it.
+    fields = models.JSONField(_("fields"), default=dict)
+    updated_at = models.DateTimeField(_("saved at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("incident draft")
+        verbose_name_plural = _("incident drafts")
+
+    def __str__(self) -> str:
+        return f"incident draft of user #{self.user_id}"

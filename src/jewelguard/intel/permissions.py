@@ -3,6 +3,8 @@
 - Members see their own incidents, whatever their state, and the verified ones shared with
   members. They report (add) incidents and change their own while not yet verified.
 - Staff see the incidents of the stores they work at, and the verified ones shared with members.
+  Staff with the "report" right at a store report incidents there, and change the ones they
+  reported themselves while not yet verified (and while they still hold that right).
 - Officers see the incidents shared with law enforcement that are not rejected, of their own
   agency or of none named.
 - Analysts see and moderate every incident; administrators may also delete one.
@@ -55,6 +57,13 @@ class IncidentPolicy:
         if user.role == Role.STAFF and action == Action.VIEW:
             stores = restrict(Store.objects.all(), user=user, action=StoreAction.VIEW)
             return queryset.filter(Q(store__in=stores) | SHARED_WITH_MEMBERS)
+        if user.role == Role.STAFF and action in (Action.ADD, Action.CHANGE):
+            reporting = restrict(Store.objects.all(), user=user, action=StoreAction.REPORT)
+            if action == Action.ADD:
+                return queryset if reporting.exists() else queryset.none()
+            return queryset.filter(store__in=reporting, reporter=user).exclude(
+                verification__in=(Verification.VERIFIED, Verification.REJECTED)
+            )
         if user.role == Role.OFFICER and action == Action.VIEW:
             return queryset.filter(
                 Q(agency__isnull=True) | Q(agency_id=user.agency_id),

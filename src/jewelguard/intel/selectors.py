@@ -18,18 +18,26 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import h3
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 
 from jewelguard.accounts.models import Store
 from jewelguard.accounts.permissions import user_is_association_staff
-from jewelguard.core.permissions import Who
+from jewelguard.core.permissions import Action, Who, restrict
 from jewelguard.intel.levels import LocalCrimeLevel
 from jewelguard.intel.models import Incident, Verification, Visibility
 
-__all__ = ["CellCount", "LocalCrimeLevel", "crime_cells", "local_crime_level"]
+__all__ = [
+    "CellCount",
+    "LocalCrimeLevel",
+    "crime_cells",
+    "incident_possible_duplicates",
+    "incidents_visible",
+    "local_crime_level",
+    "moderation_queue",
+]
 
 LOCAL_RESOLUTION = 7
 REGION_RESOLUTION = 4
@@ -136,3 +144,44 @@ def crime_cells(
             CellCount(cell=cell, count=total, by_scenario=tuple(sorted(scenarios.items())))
         )
     return found
+
+
+# Incidents one by one: "my incidents", the moderation queue, the API's list.
+def incidents_visible(*, user: Who) -> QuerySet[Incident]:
+    """The incidents ``user`` may open, newest first, without duplicates merged away."""
+    return (
+        restrict(Incident.objects.all(), user=user, action=Action.VIEW)
+        .filter(merged_into__isnull=True)
+        .select_related("store")
+        .order_by("-occurred_from", "-pk")
+    )
+
+
+def moderation_queue() -> QuerySet[Incident]:
+    """Reports waiting for an analyst, oldest first: submitted and under review."""
+    return (
+        Incident.objects.filter(
+            verification__in=(Verification.SUBMITTED, Verification.UNDER_REVIEW),
+            merged_into__isnull=True,
+        )
+        .select_related("store", "member")
+        .order_by("reported_at", "pk")
+    )
+
+
+def incident_possible_duplicates(*, incident: Incident) -> QuerySet[Incident]:
+    """Other incidents of the same scenario in the same H3 cell (resolution 7, about 5 km²)
+    within two days: what an analyst checks before merging."""
+    window = timedelta(days=2)
+    return (
+        Incident.objects.filter(
+            scenario_id=incident.scenario_id,
+            h3_r7=incident.h3_r7,
+            occurred_from__gte=incident.occurred_from - window,
+            occurred_from__lte=incident.occurred_from + window,
+            merged_into__isnull=True,
+        )
+        .exclude(pk=incident.pk)
+        .exclude(verification=Verification.REJECTED)
+        .order_by("occurred_from", "pk")[:10]
+    )

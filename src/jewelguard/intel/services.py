@@ -23,8 +23,12 @@ from jewelguard.core.text import TextRefusedError, single_line_clean
 from jewelguard.intel.geo import incident_cells
 from jewelguard.intel.models import (
     Attempt,
+    Build,
     Currency,
+    Direction,
+    EvidencePhoto,
     Incident,
+    IncidentDraft,
     LocationType,
     ModusOperandi,
     Offender,
@@ -36,6 +40,7 @@ from jewelguard.intel.models import (
     Verification,
     Visibility,
 )
+from jewelguard.intel.photos import MAX_PHOTOS, PreparedPhoto
 from jewelguard.intel.profiles import NIBRS_CODES
 from jewelguard.intel.tasks import incident_alert
 from jewelguard.playbook.content import SCENARIO_IDS
@@ -43,6 +48,13 @@ from jewelguard.playbook.content import SCENARIO_IDS
 MEMBERS = "members"
 LAW_ENFORCEMENT = "law_enforcement"
 MAX_REASON = 500
+MAX_OFFENDERS = 20
+MAX_VEHICLES = 10
+# A draft holds what a report form sends: a few dozen fields of at most a few hundred
+# characters; anything far larger is not a report being typed.
+MAX_DRAFT_FIELDS = 400
+MAX_DRAFT_VALUE = 2_000
+MAX_DRAFT_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -144,7 +156,24 @@ def _details_check(details: IncidentDetails, *, now: datetime) -> None:
         amount = getattr(details, name)
         if not 0 <= amount <= 10**15:
             raise ServiceError(name, _("Give an amount of zero or more."))
+    if len(details.offenders) > MAX_OFFENDERS:
+        raise ServiceError(
+            "offenders", _("Describe at most %(count)d offenders.") % {"count": MAX_OFFENDERS}
+        )
+    if len(details.vehicles) > MAX_VEHICLES:
+        raise ServiceError(
+            "vehicles", _("Describe at most %(count)d vehicles.") % {"count": MAX_VEHICLES}
+        )
+    for vehicle in details.vehicles:
+        _choice("direction_of_travel", vehicle.direction_of_travel, Direction.values)
     for offender in details.offenders:
+        for name, highest in (("age_min", 120), ("age_max", 120), ("height_cm", 250)):
+            value = getattr(offender, name)
+            if value is not None and not 0 <= value <= highest:
+                raise ServiceError(
+                    name, _("Give a number from 0 to %(highest)d.") % {"highest": highest}
+                )
+        _choice("build", offender.build, Build.values)
         if (
             offender.age_min is not None
             and offender.age_max is not None
@@ -171,6 +200,35 @@ def incident_alert_if_reaching(*, incident: Incident, before: frozenset[str]) ->
     """Queue the alert task on commit if ``incident`` now reaches an audience not in ``before``."""
     if incident_audiences(incident=incident) - before:
         enqueue_on_commit(incident_alert, incident_id=incident.pk)
+
+
+def _parts_create(incident: Incident, details: IncidentDetails) -> None:
+    Offender.objects.bulk_create(
+        Offender(
+            incident=incident,
+            age_min=offender.age_min,
+            age_max=offender.age_max,
+            sex=offender.sex,
+            height_cm=offender.height_cm,
+            build=offender.build,
+            clothing=_line("clothing", offender.clothing, 300),
+            disguise=_line("disguise", offender.disguise, 200),
+            distinguishing_marks=_line("distinguishing_marks", offender.distinguishing_marks, 300),
+        )
+        for offender in details.offenders
+    )
+    Vehicle.objects.bulk_create(
+        Vehicle(
+            incident=incident,
+            plate=_line("plate", vehicle.plate, 12).upper(),
+            plate_region=_line("plate_region", vehicle.plate_region, 2).upper(),
+            make=_line("make", vehicle.make, 40),
+            model=_line("model", vehicle.model, 40),
+            colour=_line("colour", vehicle.colour, 30),
+            direction_of_travel=vehicle.direction_of_travel,
+        )
+        for vehicle in details.vehicles
+    )
 
 
 @transaction.atomic
@@ -205,32 +263,7 @@ def incident_create(*, reporter: User, store: Store | None, details: IncidentDet
         store=store,
         visibility=details.visibility,
     )
-    Offender.objects.bulk_create(
-        Offender(
-            incident=incident,
-            age_min=offender.age_min,
-            age_max=offender.age_max,
-            sex=offender.sex,
-            height_cm=offender.height_cm,
-            build=offender.build,
-            clothing=_line("clothing", offender.clothing, 300),
-            disguise=_line("disguise", offender.disguise, 200),
-            distinguishing_marks=_line("distinguishing_marks", offender.distinguishing_marks, 300),
-        )
-        for offender in details.offenders
-    )
-    Vehicle.objects.bulk_create(
-        Vehicle(
-            incident=incident,
-            plate=_line("plate", vehicle.plate, 12).upper(),
-            plate_region=_line("plate_region", vehicle.plate_region, 2).upper(),
-            make=_line("make", vehicle.make, 40),
-            model=_line("model", vehicle.model, 40),
-            colour=_line("colour", vehicle.colour, 30),
-            direction_of_travel=vehicle.direction_of_travel,
-        )
-        for vehicle in details.vehicles
-    )
+    _parts_create(incident, details)
     incident_alert_if_reaching(incident=incident, before=frozenset())
     return incident
 
@@ -261,6 +294,8 @@ def incident_visibility_set(*, incident: Incident, visibility: str, actor: User)
 def incident_verify(*, incident: Incident, analyst: User) -> Incident:
     """An analyst vouches for the incident: it counts on the map and reaches its audience."""
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    if incident.merged_into_id is not None:
+        raise ServiceError("verification", _("This incident was merged into another one."))
     if incident.verification == Verification.VERIFIED:
         return incident
     before = incident_audiences(incident=incident)
@@ -305,3 +340,224 @@ def incident_reject(*, incident: Incident, analyst: User, reason: str) -> Incide
     )
     audit_record(actor=analyst, action="incident.rejected", target=incident)
     return incident
+
+
+def _moderation_open_check(incident: Incident) -> None:
+    if incident.verification in (Verification.VERIFIED, Verification.REJECTED):
+        raise ServiceError(
+            "verification",
+            _("This incident is %(state)s: it can no longer be changed.")
+            % {"state": incident.get_verification_display().lower()},
+        )
+
+
+@transaction.atomic
+def incident_update(*, incident: Incident, actor: User, details: IncidentDetails) -> Incident:
+    """Rewrite a report while it is not yet verified or rejected; its parts are replaced."""
+    _details_check(details, now=timezone.now())
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    _moderation_open_check(incident)
+    before = incident_audiences(incident=incident)
+    incident.scenario_id = details.scenario_id
+    incident.nibrs_offense_code = details.nibrs_offense_code
+    incident.attempt = details.attempt
+    incident.occurred_from = details.occurred_from
+    incident.occurred_to = details.occurred_to
+    incident.address = _line("address", details.address, 200)
+    incident.latitude = details.latitude
+    incident.longitude = details.longitude
+    for column, cell in incident_cells(
+        latitude=details.latitude, longitude=details.longitude
+    ).items():
+        setattr(incident, column, cell)
+    incident.location_type = details.location_type
+    incident.premises = details.premises
+    incident.off_premises_scene = details.off_premises_scene
+    incident.property_lost_cents = details.property_lost_cents
+    incident.property_recovered_cents = details.property_recovered_cents
+    incident.currency = details.currency
+    incident.modus_operandi = sorted(set(details.modus_operandi))
+    incident.agency = details.agency
+    incident.police_case_number = _line("police_case_number", details.police_case_number, 40)
+    incident.visibility = details.visibility
+    incident.updated_at = timezone.now()
+    incident.save()
+    incident.offenders.all().delete()
+    incident.vehicles.all().delete()
+    _parts_create(incident, details)
+    audit_record(actor=actor, action="incident.updated", target=incident)
+    incident_alert_if_reaching(incident=incident, before=before)
+    return incident
+
+
+def incident_details_of(*, incident: Incident) -> IncidentDetails:
+    """What ``incident`` holds, as the details a report is written with (to change a few)."""
+    return IncidentDetails(
+        scenario_id=incident.scenario_id,
+        nibrs_offense_code=incident.nibrs_offense_code,
+        occurred_from=incident.occurred_from,
+        latitude=incident.latitude,
+        longitude=incident.longitude,
+        attempt=incident.attempt,
+        occurred_to=incident.occurred_to,
+        address=incident.address,
+        location_type=incident.location_type,
+        premises=incident.premises,
+        off_premises_scene=incident.off_premises_scene,
+        property_lost_cents=incident.property_lost_cents,
+        property_recovered_cents=incident.property_recovered_cents,
+        currency=incident.currency,
+        modus_operandi=tuple(incident.modus_operandi),
+        agency=incident.agency,
+        police_case_number=incident.police_case_number,
+        visibility=incident.visibility,
+        offenders=tuple(
+            OffenderDetails(
+                age_min=o.age_min,
+                age_max=o.age_max,
+                sex=o.sex,
+                height_cm=o.height_cm,
+                build=o.build,
+                clothing=o.clothing,
+                disguise=o.disguise,
+                distinguishing_marks=o.distinguishing_marks,
+            )
+            for o in incident.offenders.all()
+        ),
+        vehicles=tuple(
+            VehicleDetails(
+                plate=v.plate,
+                plate_region=v.plate_region,
+                make=v.make,
+                model=v.model,
+                colour=v.colour,
+                direction_of_travel=v.direction_of_travel,
+            )
+            for v in incident.vehicles.all()
+        ),
+    )
+
+
+@transaction.atomic
+def incident_report(
+    *,
+    reporter: User,
+    store: Store | None,
+    details: IncidentDetails,
+    photos: tuple[tuple[PreparedPhoto, str], ...] = (),
+) -> Incident:
+    """A report with its evidence photos (already checked and re-encoded), in one transaction.
+
+    The reporter's draft, if any, is done with and removed.
+    """
+    if len(photos) > MAX_PHOTOS:
+        raise ServiceError("photos", _("Send at most %(count)d photos.") % {"count": MAX_PHOTOS})
+    incident = incident_create(reporter=reporter, store=store, details=details)
+    for photo, caption in photos:
+        evidence_photo_add(incident=incident, photo=photo, caption=caption)
+    IncidentDraft.objects.filter(user=reporter).delete()
+    return incident
+
+
+def evidence_photo_add(
+    *, incident: Incident, photo: PreparedPhoto, caption: str = ""
+) -> EvidencePhoto:
+    """Store one re-encoded photo with the incident."""
+    return EvidencePhoto.objects.create(
+        incident=incident, image=photo.content, caption=_line("caption", caption, 200)
+    )
+
+
+@transaction.atomic
+def incident_review_start(*, incident: Incident, analyst: User) -> Incident:
+    """An analyst takes a submitted incident up: the reporter sees it is being looked at."""
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    if incident.verification != Verification.SUBMITTED:
+        return incident
+    incident.verification = Verification.UNDER_REVIEW
+    incident.updated_at = timezone.now()
+    incident.save(update_fields=["verification", "updated_at"])
+    audit_record(actor=analyst, action="incident.review_started", target=incident)
+    return incident
+
+
+@transaction.atomic
+def incident_merge(*, duplicate: Incident, kept: Incident, analyst: User) -> Incident:
+    """Record ``duplicate`` as the same crime as ``kept``: it points there and counts nowhere.
+
+    The duplicate is rejected with the reason "duplicate of #kept", so that every list, map
+    cell and count (all of which take verified incidents only) leaves it out, and nothing is
+    counted twice; ``kept`` is not changed. Refused for an incident merged already, for
+    merging an incident into itself, and into one merged away.
+    """
+    if duplicate.pk == kept.pk:
+        raise ServiceError("kept", _("An incident cannot be merged into itself."))
+    locked = {
+        i.pk: i for i in Incident.objects.select_for_update().filter(pk__in=(duplicate.pk, kept.pk))
+    }
+    duplicate, kept = locked[duplicate.pk], locked[kept.pk]
+    if kept.merged_into_id is not None:
+        raise ServiceError(
+            "kept",
+            _("Incident #%(pk)d was itself merged into #%(into)d: merge into that one.")
+            % {"pk": kept.pk, "into": kept.merged_into_id},
+        )
+    if kept.verification == Verification.REJECTED:
+        raise ServiceError("kept", _("Keep an incident that is not rejected."))
+    if duplicate.merged_into_id is not None:
+        raise ServiceError("duplicate", _("This incident is merged already."))
+    duplicate.merged_into = kept
+    duplicate.verification = Verification.REJECTED
+    duplicate.rejection_reason = _("Duplicate of incident #%(pk)d.") % {"pk": kept.pk}
+    duplicate.verified_by = None
+    duplicate.verified_at = None
+    duplicate.updated_at = timezone.now()
+    duplicate.save(
+        update_fields=[
+            "merged_into",
+            "verification",
+            "rejection_reason",
+            "verified_by",
+            "verified_at",
+            "updated_at",
+        ]
+    )
+    # Duplicates of the duplicate follow it to the kept one, so no chain is ever longer.
+    Incident.objects.filter(merged_into=duplicate).update(merged_into=kept)
+    audit_record(
+        actor=analyst, action="incident.merged", target=duplicate, details={"into": kept.pk}
+    )
+    return duplicate
+
+
+def incident_draft_save(*, user: User, fields: dict[str, list[str]]) -> IncidentDraft:
+    """Keep what the report form holds now, replacing the user's previous draft.
+
+    Refuses (naming ``draft``) a draft far larger than any report: too many fields, a value
+    over ``MAX_DRAFT_VALUE`` characters, or over ``MAX_DRAFT_BYTES`` in all.
+    """
+    if len(fields) > MAX_DRAFT_FIELDS:
+        raise ServiceError("draft", _("This draft has too many fields to keep."))
+    total = 0
+    for name, values in fields.items():
+        if len(name) > 100 or len(values) > 20:
+            raise ServiceError("draft", _("This draft has too many fields to keep."))
+        for value in values:
+            if len(value) > MAX_DRAFT_VALUE:
+                raise ServiceError(
+                    "draft",
+                    _("A field of this draft is over %(count)d characters.")
+                    % {"count": MAX_DRAFT_VALUE},
+                )
+            total += len(name) + len(value.encode())
+    if total > MAX_DRAFT_BYTES:
+        raise ServiceError("draft", _("This draft is too large to keep."))
+    draft, _created = IncidentDraft.objects.update_or_create(
+        user=user, defaults={"fields": fields, "updated_at": timezone.now()}
+    )
+    return draft
+
+
+def incident_draft_discard(*, user: User) -> None:
+    """Throw the user's draft away (nothing happens if there is none)."""
+    IncidentDraft.objects.filter(user=user).delete()

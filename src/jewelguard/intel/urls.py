@@ -2,8 +2,27 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+
+from jewelguard.intel import views_incidents, views_moderation, views_report
 
 app_name = "intel"
 
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    # Reporting, my incidents, moderation.
+    path("report/", views_report.report, name="report"),
+    path("report/draft/", views_report.report_draft, name="report_draft"),
+    path("report/draft/discard/", views_report.report_draft_discard, name="report_draft_discard"),
+    path("incidents/", views_incidents.incident_list, name="incident_list"),
+    path("incidents/<int:pk>/", views_incidents.incident_detail, name="incident_detail"),
+    path(
+        "incidents/<int:pk>/photos/<int:photo_pk>/",
+        views_incidents.incident_photo,
+        name="incident_photo",
+    ),
+    path("moderation/", views_moderation.queue, name="moderation"),
+    path("moderation/<int:pk>/review/", views_moderation.review, name="moderation_review"),
+    path("moderation/<int:pk>/verify/", views_moderation.verify, name="moderation_verify"),
+    path("moderation/<int:pk>/reject/", views_moderation.reject, name="moderation_reject"),
+    path("moderation/<int:pk>/merge/", views_moderation.merge, name="moderation_merge"),
+]
