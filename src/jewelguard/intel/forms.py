@@ -271,7 +271,11 @@ class OffenderForm(forms.Form):
     )
     age_max = forms.IntegerField(label=_("Oldest age"), min_value=0, max_value=120, required=False)
     sex = forms.ChoiceField(
-        label=_("Sex"), choices=Sex.choices, initial=Sex.UNKNOWN, widget=forms.RadioSelect
+        label=_("Sex"),
+        choices=Sex.choices,
+        initial=Sex.UNKNOWN,
+        widget=forms.RadioSelect,
+        required=False,
     )
     height_cm = forms.TypedChoiceField(
         label=_("Height"), choices=_height_choices, coerce=int, empty_value=None, required=False

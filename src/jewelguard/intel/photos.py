@@ -16,7 +16,7 @@ from typing import IO
 
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from jewelguard.core.errors import ServiceError
 
@@ -57,7 +57,7 @@ def photo_prepare(*, upload: IO[bytes], size: int, field: str = "photos") -> Pre
         _size_check(field, width, height)
         upload.seek(0)
         with Image.open(upload, formats=[kind]) as image:
-            image.load()
+            _load_whole(image)
             drawn = ImageOps.exif_transpose(image)
             content = _encoded(drawn, kind)
     except ServiceError:
@@ -71,6 +71,21 @@ def photo_prepare(*, upload: IO[bytes], size: int, field: str = "photos") -> Pre
         raise ServiceError(field, _("This photo could not be read: it may be damaged.")) from None
     name = f"{uuid.uuid4().hex}.{FORMATS[kind]}"
     return PreparedPhoto(content=ContentFile(content, name=name), width=width, height=height)
+
+
+def _load_whole(image: Image.Image) -> None:
+    """Decode every pixel, refusing a truncated file.
+
+    WeasyPrint, once imported, tells Pillow to accept truncated images process-wide (grey
+    where the data stops); an evidence photo cut short is refused instead. The flag is put
+    back at once; WeasyPrint only reads it for images it loads itself, which are ours.
+    """
+    accepting = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        image.load()
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = accepting
 
 
 def _size_check(field: str, width: int, height: int) -> None:
