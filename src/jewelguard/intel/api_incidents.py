@@ -7,7 +7,8 @@ from __future__ import annotations
 import base64
 import binascii
 import math
-from datetime import UTC, date, datetime, time
+import re
+from datetime import UTC, datetime, time
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from django.core import signing
@@ -18,8 +19,9 @@ from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status
-from pydantic import AwareDatetime, ConfigDict
+from pydantic import AwareDatetime, BeforeValidator, ConfigDict, WithJsonSchema
 
+from jewelguard.accounts.api import CalendarDate
 from jewelguard.accounts.models import Role, Store, User
 from jewelguard.accounts.permissions import StoreAction, member_of
 from jewelguard.core.errors import ServiceError
@@ -59,6 +61,27 @@ if TYPE_CHECKING:
 else:
     ScenarioId = Literal[SCENARIO_IDS]
     NibrsCode = Literal[tuple(sorted(NIBRS_CODES))]
+
+
+_ISO_TIME = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}")
+
+
+def _time_text(value: object) -> object:
+    """Only ISO 8601 text (or a parsed time): pydantic would also take a number of seconds."""
+    if isinstance(value, datetime) or (isinstance(value, str) and _ISO_TIME.match(value)):
+        return value
+    raise ValueError(
+        _("Give the time as ISO 8601 with its offset, e.g. 2026-03-04T15:30:00-07:00.")
+    )
+
+
+AwareTime = Annotated[
+    AwareDatetime,
+    BeforeValidator(_time_text),
+    WithJsonSchema(
+        {"type": "string", "format": "date-time", "examples": ["2026-03-04T15:30:00-07:00"]}
+    ),
+]
 
 
 class ErrorOut(Schema):
@@ -116,8 +139,8 @@ class IncidentIn(Schema):
 
     scenario_id: ScenarioId
     nibrs_offense_code: NibrsCode
-    occurred_from: AwareDatetime
-    occurred_to: AwareDatetime | None = None
+    occurred_from: AwareTime
+    occurred_to: AwareTime | None = None
     attempt: Attempt = Attempt.COMPLETED
     store_id: int | None = Field(None, ge=1, le=DATABASE_ID_MAX)
     latitude: float | None = Field(None, ge=-90, le=90)
@@ -143,8 +166,8 @@ class IncidentPatch(Schema):
 
     scenario_id: ScenarioId | None = None
     nibrs_offense_code: NibrsCode | None = None
-    occurred_from: AwareDatetime | None = None
-    occurred_to: AwareDatetime | None = None
+    occurred_from: AwareTime | None = None
+    occurred_to: AwareTime | None = None
     attempt: Attempt | None = None
     latitude: float | None = Field(None, ge=-90, le=90)
     longitude: float | None = Field(None, ge=-180, le=180)
@@ -215,8 +238,8 @@ class IncidentFilters(Schema):
     scenario: ScenarioId | None = None
     status: Verification | None = None
     source: Source | None = None
-    since: date | None = Field(None, description="Occurred on or after this day (UTC).")
-    until: date | None = Field(None, description="Occurred before this day (UTC).")
+    since: CalendarDate | None = Field(None, description="Occurred on or after this day (UTC).")
+    until: CalendarDate | None = Field(None, description="Occurred before this day (UTC).")
     bbox: str | None = Field(
         None, max_length=200, description="west,south,east,north in degrees, west before east."
     )
