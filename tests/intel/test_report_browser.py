@@ -41,9 +41,11 @@ def test_a_member_reports_two_offenders_and_a_vehicle_then_finds_it(
     vehicle.get_by_label("Direction of travel").select_option("N")
     # the draft is saved as they type: closing the page now would lose nothing
     page.get_by_text("Draft saved at").wait_for()
-    page.wait_for_function(
-        "() => !document.querySelector('#report-form').classList.contains('htmx-request')"
-    )
+    for _attempt in range(50):  # the last keystroke is saved a moment after it is typed
+        draft = IncidentDraft.objects.filter(user=member.owner).first()
+        if draft and draft.fields.get("vehicle-0-direction_of_travel") == ["N"]:
+            break
+        page.wait_for_timeout(100)
     page.reload()
     assert page.locator("#offender-1").get_by_label("Clothing").input_value() == (
         "Orange construction vest"

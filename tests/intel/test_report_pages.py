@@ -258,3 +258,12 @@ def test_an_oversized_draft_is_refused_and_the_last_one_kept(member_client, stor
 def test_a_refused_report_is_kept_as_a_draft(member_client, store):
     member_client.post("/report/", report_form(attempt="maybe", police_case_number="AFTER"))
     assert IncidentDraft.objects.get().fields["police_case_number"] == ["AFTER"]
+
+
+def test_the_report_page_speaks_french(member_client, store):
+    member_client.cookies["django_language"] = "fr-ca"
+    page = member_client.get("/report/?scenario=smash_and_grab")
+    assert "Quand est-ce arrivé\u00a0?" in page.text
+    assert "Ajouter un autre suspect" in page.text
+    refused = member_client.post("/report/", report_form(**{"occurred_from": "hier"}))
+    assert "Donnez la date et l\u2019heure" in refused.text

@@ -70,9 +70,7 @@ def _time_text(value: object) -> object:
     """Only ISO 8601 text (or a parsed time): pydantic would also take a number of seconds."""
     if isinstance(value, datetime) or (isinstance(value, str) and _ISO_TIME.match(value)):
         return value
-    raise ValueError(
-        _("Give the time as ISO 8601 with its offset, e.g. 2026-03-04T15:30:00-07:00.")
-    )
+    raise ValueError(_("Give the time as ISO 8601 with its offset: 2026-03-04T15:30:00-07:00."))
 
 
 AwareTime = Annotated[
