@@ -226,3 +226,34 @@ def test_a_merged_duplicate_reads_with_where_it_went(member, store, analyst):
     body = bearer(member.owner).get(f"/api/intel/incidents/{duplicate.pk}").json()
     assert body["merged_into_id"] == kept.pk
     assert body["verification"] == "rejected"
+
+
+def test_sharing_a_report_with_police_through_an_update_alerts_once(
+    member, store, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    incident = incident_report(reporter=member.owner, store=store, visibility="private")
+    client = bearer(member.owner)
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(2):
+            response = send(
+                client,
+                "patch",
+                f"/api/intel/incidents/{incident.pk}",
+                {"visibility": "law_enforcement"},
+            )
+            assert response.status_code == 200
+    queued = DBTaskResult.objects.filter(task_path="jewelguard.intel.tasks.incident_alert")
+    assert [r.args_kwargs["kwargs"]["incident_id"] for r in queued] == [incident.pk]
+
+
+def test_staff_change_their_own_reports_only(store, staff_user):
+    mine = incident_report(reporter=staff_user, store=store)
+    owners = incident_report(reporter=store.member.owner, store=store)
+    client = bearer(staff_user)
+    ok = send(client, "patch", f"/api/intel/incidents/{mine.pk}", {"address": "Back door"})
+    assert ok.status_code == 200
+    refused = send(client, "patch", f"/api/intel/incidents/{owners.pk}", {"address": "x"})
+    assert refused.status_code == 403
+    assert Incident.objects.get(pk=owners.pk).address == ""
