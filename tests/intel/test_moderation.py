@@ -70,6 +70,9 @@ def test_verifying_a_shared_report_alerts_once_and_is_audited(
     assert Incident.objects.get(pk=incident.pk).verification == Verification.VERIFIED
     assert alerts_queued() == [incident.pk]
     assert actions_audited(incident) == ["incident.review_started", "incident.verified"]
+    entry = AuditEntry.objects.get(action="incident.verified")
+    assert entry.client_ip == "127.0.0.1"
+    assert entry.actor.role == "analyst"
     # and it leaves the queue
     assert f"/incidents/{incident.pk}/" not in analyst_client.get("/moderation/").text
 

@@ -267,3 +267,16 @@ def test_the_report_page_speaks_french(member_client, store):
     assert "Ajouter un autre suspect" in page.text
     refused = member_client.post("/report/", report_form(**{"occurred_from": "hier"}))
     assert "Donnez la date et l\u2019heure" in refused.text
+
+
+def test_choosing_another_scenario_keeps_what_was_typed(member_client, store):
+    member_client.post("/report/draft/", report_form(police_case_number="KEPT-7"), **HTMX)
+    chooser = member_client.get("/report/?scenario=")
+    assert 'href="?scenario=armed_robbery"' in chooser.text
+    page = member_client.get("/report/?scenario=armed_robbery")
+    assert "Report: Armed robbery" in page.text
+    assert 'value="KEPT-7"' in page.text
+    assert IncidentDraft.objects.get().fields["scenario_id"] == ["armed_robbery"]
+    # and the list shows the time on the store's clock
+    member_client.post("/report/", report_form())
+    assert "2026-03-04 15:30 MST" in member_client.get("/incidents/").text

@@ -489,7 +489,7 @@ def update_incident(request: HttpRequest, incident_id: IncidentId, payload: Inci
         changes["vehicles"] = _vehicles(payload.vehicles)
     details = services.IncidentDetails(**{**current.__dict__, **changes})
     try:
-        services.incident_update(incident=incident, actor=user, details=details)
+        services.incident_update(incident=incident, actor=user, details=details, request=request)
     except ServiceError as error:
         if error.field == "verification":
             raise HttpError(409, error.message) from None

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -291,7 +292,9 @@ def incident_visibility_set(*, incident: Incident, visibility: str, actor: User)
 
 
 @transaction.atomic
-def incident_verify(*, incident: Incident, analyst: User) -> Incident:
+def incident_verify(
+    *, incident: Incident, analyst: User, request: HttpRequest | None = None
+) -> Incident:
     """An analyst vouches for the incident: it counts on the map and reaches its audience."""
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
     if incident.merged_into_id is not None:
@@ -312,13 +315,15 @@ def incident_verify(*, incident: Incident, analyst: User) -> Incident:
             "updated_at",
         ]
     )
-    audit_record(actor=analyst, action="incident.verified", target=incident)
+    audit_record(actor=analyst, action="incident.verified", target=incident, request=request)
     incident_alert_if_reaching(incident=incident, before=before)
     return incident
 
 
 @transaction.atomic
-def incident_reject(*, incident: Incident, analyst: User, reason: str) -> Incident:
+def incident_reject(
+    *, incident: Incident, analyst: User, reason: str, request: HttpRequest | None = None
+) -> Incident:
     """An analyst turns the incident down, saying why; it reaches nobody any more."""
     reason = _line("reason", reason, MAX_REASON)
     if not reason:
@@ -338,7 +343,7 @@ def incident_reject(*, incident: Incident, analyst: User, reason: str) -> Incide
             "updated_at",
         ]
     )
-    audit_record(actor=analyst, action="incident.rejected", target=incident)
+    audit_record(actor=analyst, action="incident.rejected", target=incident, request=request)
     return incident
 
 
@@ -352,7 +357,13 @@ def _moderation_open_check(incident: Incident) -> None:
 
 
 @transaction.atomic
-def incident_update(*, incident: Incident, actor: User, details: IncidentDetails) -> Incident:
+def incident_update(
+    *,
+    incident: Incident,
+    actor: User,
+    details: IncidentDetails,
+    request: HttpRequest | None = None,
+) -> Incident:
     """Rewrite a report while it is not yet verified or rejected; its parts are replaced."""
     _details_check(details, now=timezone.now())
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
@@ -385,7 +396,7 @@ def incident_update(*, incident: Incident, actor: User, details: IncidentDetails
     incident.offenders.all().delete()
     incident.vehicles.all().delete()
     _parts_create(incident, details)
-    audit_record(actor=actor, action="incident.updated", target=incident)
+    audit_record(actor=actor, action="incident.updated", target=incident, request=request)
     incident_alert_if_reaching(incident=incident, before=before)
     return incident
 
@@ -469,7 +480,9 @@ def evidence_photo_add(
 
 
 @transaction.atomic
-def incident_review_start(*, incident: Incident, analyst: User) -> Incident:
+def incident_review_start(
+    *, incident: Incident, analyst: User, request: HttpRequest | None = None
+) -> Incident:
     """An analyst takes a submitted incident up: the reporter sees it is being looked at."""
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
     if incident.verification != Verification.SUBMITTED:
@@ -477,12 +490,18 @@ def incident_review_start(*, incident: Incident, analyst: User) -> Incident:
     incident.verification = Verification.UNDER_REVIEW
     incident.updated_at = timezone.now()
     incident.save(update_fields=["verification", "updated_at"])
-    audit_record(actor=analyst, action="incident.review_started", target=incident)
+    audit_record(actor=analyst, action="incident.review_started", target=incident, request=request)
     return incident
 
 
 @transaction.atomic
-def incident_merge(*, duplicate: Incident, kept: Incident, analyst: User) -> Incident:
+def incident_merge(
+    *,
+    duplicate: Incident,
+    kept: Incident,
+    analyst: User,
+    request: HttpRequest | None = None,
+) -> Incident:
     """Record ``duplicate`` as the same crime as ``kept``: it points there and counts nowhere.
 
     The duplicate is rejected with the reason "duplicate of #kept", so that every list, map
@@ -525,7 +544,11 @@ def incident_merge(*, duplicate: Incident, kept: Incident, analyst: User) -> Inc
     # Duplicates of the duplicate follow it to the kept one, so no chain is ever longer.
     Incident.objects.filter(merged_into=duplicate).update(merged_into=kept)
     audit_record(
-        actor=analyst, action="incident.merged", target=duplicate, details={"into": kept.pk}
+        actor=analyst,
+        action="incident.merged",
+        target=duplicate,
+        details={"into": kept.pk},
+        request=request,
     )
     return duplicate
 

@@ -66,7 +66,9 @@ def _refused(request: HttpRequest, incident: Incident, message: str) -> HttpResp
 @require_POST
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     analyst = _analyst(request)
-    incident = services.incident_review_start(incident=_incident(request, pk), analyst=analyst)
+    incident = services.incident_review_start(
+        incident=_incident(request, pk), analyst=analyst, request=request
+    )
     return _done(request, incident, _("Incident #%(pk)d is under review.") % {"pk": pk})
 
 
@@ -76,7 +78,7 @@ def verify(request: HttpRequest, pk: int) -> HttpResponse:
     analyst = _analyst(request)
     incident = _incident(request, pk)
     try:
-        services.incident_verify(incident=incident, analyst=analyst)
+        services.incident_verify(incident=incident, analyst=analyst, request=request)
     except ServiceError as error:
         return _refused(request, incident, error.message)
     return _done(request, incident, _("Incident #%(pk)d is verified.") % {"pk": pk})
@@ -93,7 +95,10 @@ def reject(request: HttpRequest, pk: int) -> HttpResponse:
         return _refused(request, incident, _("Reason: %(error)s") % {"error": errors[0]})
     try:
         services.incident_reject(
-            incident=incident, analyst=analyst, reason=form.cleaned_data["reason"]
+            incident=incident,
+            analyst=analyst,
+            reason=form.cleaned_data["reason"],
+            request=request,
         )
     except ServiceError as error:
         return _refused(request, incident, error.message)
@@ -113,7 +118,7 @@ def merge(request: HttpRequest, pk: int) -> HttpResponse:
     if kept is None:
         return _refused(request, duplicate, _("There is no incident with that number."))
     try:
-        services.incident_merge(duplicate=duplicate, kept=kept, analyst=analyst)
+        services.incident_merge(duplicate=duplicate, kept=kept, analyst=analyst, request=request)
     except ServiceError as error:
         return _refused(request, duplicate, error.message)
     return _done(

@@ -80,11 +80,12 @@ def report(request: HttpRequest) -> HttpResponse:
         return render(request, "intel/report_no_store.html", status=200)
     draft = IncidentDraft.objects.filter(user=user).first()
     kept: dict[str, list[str]] = draft.fields if draft else {}
-    scenario_id = (
-        request.POST.get("scenario_id")
-        or request.GET.get("scenario")
-        or (kept.get("scenario_id") or [""])[-1]
-    )
+    if request.method == "POST":
+        scenario_id = request.POST.get("scenario_id", "")
+    elif "scenario" in request.GET:
+        scenario_id = request.GET["scenario"]  # empty: "choose another kind of crime"
+    else:
+        scenario_id = (kept.get("scenario_id") or [""])[-1]
     if scenario_id not in SCENARIO_IDS:
         return render(
             request,
