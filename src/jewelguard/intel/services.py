@@ -575,8 +575,14 @@ def incident_draft_save(*, user: User, fields: dict[str, list[str]]) -> Incident
             total += len(name) + len(value.encode())
     if total > MAX_DRAFT_BYTES:
         raise ServiceError("draft", _("This draft is too large to keep."))
+    # PostgreSQL's JSON holds no NUL character; a draft is only kept text, and the form
+    # refuses hidden characters when the report is sent.
+    kept = {
+        name.replace("\x00", ""): [value.replace("\x00", "") for value in values]
+        for name, values in fields.items()
+    }
     draft, _created = IncidentDraft.objects.update_or_create(
-        user=user, defaults={"fields": fields, "updated_at": timezone.now()}
+        user=user, defaults={"fields": kept, "updated_at": timezone.now()}
     )
     return draft
 
