@@ -7,6 +7,7 @@ import time
 import pytest
 
 from jewelguard.intel.models import Incident, IncidentDraft
+from jewelguard.intel.selectors import incident_draft_open
 from tests.conftest import login_in_browser
 
 
@@ -62,7 +63,7 @@ def test_a_member_reports_two_offenders_and_a_vehicle_then_finds_it(
     assert page.get_by_role("heading", level=1).inner_text().startswith(f"Incident #{incident.pk}")
     assert incident.offenders.count() == 2
     assert incident.vehicles.get().plate == "ABC123"
-    assert not IncidentDraft.objects.exists()
+    assert incident_draft_open(user=member.owner) is None
     # and find it under "Incidents"
     page.get_by_role("link", name="Incidents", exact=True).first.click()
     page.wait_for_url(f"{live_server.url}/incidents/")

@@ -10,6 +10,7 @@ from django.test import Client
 
 from jewelguard.accounts.models import StaffRight
 from jewelguard.intel.models import Incident, IncidentDraft
+from jewelguard.intel.selectors import incident_draft_open
 from tests.conftest import client_for
 from tests.factories import (
     AnalystFactory,
@@ -85,7 +86,7 @@ def test_a_report_is_saved_with_its_offenders_and_vehicle_on_the_stores_clock(me
     ]
     vehicle = incident.vehicles.get()
     assert (vehicle.plate, vehicle.plate_region) == ("ABC123", "CO")
-    assert not IncidentDraft.objects.exists()
+    assert incident_draft_open(user=store.member.owner) is None
 
 
 def test_the_report_page_is_for_members_and_staff_with_the_right(store, staff_user):
@@ -214,7 +215,7 @@ def test_a_draft_is_kept_as_one_types_and_reopened_on_return(member_client, stor
     assert "Discard this draft" in page.text
     # and discards it
     member_client.post("/report/draft/discard/")
-    assert not IncidentDraft.objects.exists()
+    assert incident_draft_open(user=store.member.owner) is None
     assert 'href="?scenario=smash_and_grab"' in member_client.get("/report/").text
 
 
@@ -280,3 +281,21 @@ def test_choosing_another_scenario_keeps_what_was_typed(member_client, store):
     # and the list shows the time on the store's clock
     member_client.post("/report/", report_form())
     assert "2026-03-04 15:30 MST" in member_client.get("/incidents/").text
+
+
+def test_a_save_still_on_its_way_after_the_report_is_sent_does_not_bring_the_draft_back(
+    member_client, store
+):
+    page = member_client.get("/report/?scenario=smash_and_grab").text
+    token = page.split('name="draft_token" value="')[1].split('"')[0]
+    data = report_form(draft_token=token)
+    member_client.post("/report/draft/", data, **HTMX)
+    assert member_client.post("/report/", data).status_code == 302
+    late = member_client.post("/report/draft/", data, **HTMX)
+    assert late.status_code == 204
+    assert incident_draft_open(user=store.member.owner) is None
+    # a new report page starts afresh, with a new token
+    fresh = member_client.get("/report/").text
+    assert 'href="?scenario=smash_and_grab"' in fresh
+    again = member_client.get("/report/?scenario=fraud").text
+    assert token not in again

@@ -27,12 +27,13 @@ from jewelguard.accounts.models import Store
 from jewelguard.accounts.permissions import user_is_association_staff
 from jewelguard.core.permissions import Action, Who, restrict
 from jewelguard.intel.levels import LocalCrimeLevel
-from jewelguard.intel.models import Incident, Verification, Visibility
+from jewelguard.intel.models import Incident, IncidentDraft, Verification, Visibility
 
 __all__ = [
     "CellCount",
     "LocalCrimeLevel",
     "crime_cells",
+    "incident_draft_open",
     "incident_possible_duplicates",
     "incidents_visible",
     "local_crime_level",
@@ -155,6 +156,14 @@ def incidents_visible(*, user: Who) -> QuerySet[Incident]:
         .select_related("store")
         .order_by("-occurred_from", "-pk")
     )
+
+
+def incident_draft_open(*, user: Who) -> IncidentDraft | None:
+    """The user's report draft being written, if any (not one closed by a report sent)."""
+    if not user.is_authenticated:
+        return None
+    draft = IncidentDraft.objects.filter(user_id=user.pk).first()
+    return draft if draft is not None and "closed" not in draft.fields else None
 
 
 def moderation_queue() -> QuerySet[Incident]:

@@ -56,6 +56,9 @@ MAX_VEHICLES = 10
 MAX_DRAFT_FIELDS = 400
 MAX_DRAFT_VALUE = 2_000
 MAX_DRAFT_BYTES = 64 * 1024
+# The report page's own token, kept in its draft; a closed draft holds only DRAFT_CLOSED.
+DRAFT_TOKEN = "draft_token"  # noqa: S105  # a form field's name, no secret
+DRAFT_CLOSED = "closed"
 
 
 @dataclass(frozen=True)
@@ -456,17 +459,19 @@ def incident_report(
     store: Store | None,
     details: IncidentDetails,
     photos: tuple[tuple[PreparedPhoto, str], ...] = (),
+    draft_token: str = "",
 ) -> Incident:
     """A report with its evidence photos (already checked and re-encoded), in one transaction.
 
-    The reporter's draft, if any, is done with and removed.
+    The reporter's draft, if any, is done with: closed under ``draft_token`` (see
+    ``incident_draft_save``).
     """
     if len(photos) > MAX_PHOTOS:
         raise ServiceError("photos", _("Send at most %(count)d photos.") % {"count": MAX_PHOTOS})
     incident = incident_create(reporter=reporter, store=store, details=details)
     for photo, caption in photos:
         evidence_photo_add(incident=incident, photo=photo, caption=caption)
-    IncidentDraft.objects.filter(user=reporter).delete()
+    _draft_close(reporter, draft_token)
     return incident
 
 
@@ -553,8 +558,13 @@ def incident_merge(
     return duplicate
 
 
-def incident_draft_save(*, user: User, fields: dict[str, list[str]]) -> IncidentDraft:
+@transaction.atomic
+def incident_draft_save(*, user: User, fields: dict[str, list[str]]) -> IncidentDraft | None:
     """Keep what the report form holds now, replacing the user's previous draft.
+
+    Each report page carries a token (``DRAFT_TOKEN``); once that report is sent or its draft
+    discarded, the draft is closed under the token, and a save that was still on its way
+    from the same page is ignored (None) instead of bringing the draft back.
 
     Refuses (naming ``draft``) a draft far larger than any report: too many fields, a value
     over ``MAX_DRAFT_VALUE`` characters, or over ``MAX_DRAFT_BYTES`` in all.
@@ -581,12 +591,27 @@ def incident_draft_save(*, user: User, fields: dict[str, list[str]]) -> Incident
         name.replace("\x00", ""): [value.replace("\x00", "") for value in values]
         for name, values in fields.items()
     }
+    token = (fields.get(DRAFT_TOKEN) or [""])[-1]
+    current = IncidentDraft.objects.select_for_update().filter(user=user).first()
+    if current is not None and token and current.fields.get(DRAFT_CLOSED) == [token]:
+        return None
     draft, _created = IncidentDraft.objects.update_or_create(
         user=user, defaults={"fields": kept, "updated_at": timezone.now()}
     )
     return draft
 
 
-def incident_draft_discard(*, user: User) -> None:
+def _draft_close(user: User, token: str) -> None:
+    token = token[:64]
+    if not token:
+        IncidentDraft.objects.filter(user=user).delete()
+        return
+    IncidentDraft.objects.update_or_create(
+        user=user, defaults={"fields": {DRAFT_CLOSED: [token]}, "updated_at": timezone.now()}
+    )
+
+
+@transaction.atomic
+def incident_draft_discard(*, user: User, draft_token: str = "") -> None:
     """Throw the user's draft away (nothing happens if there is none)."""
-    IncidentDraft.objects.filter(user=user).delete()
+    _draft_close(user, draft_token)

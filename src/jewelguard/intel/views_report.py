@@ -6,6 +6,8 @@ right at a store (for that store). Everyone else is refused.
 
 from __future__ import annotations
 
+import contextlib
+import uuid
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -40,6 +42,7 @@ from jewelguard.intel.forms import (
 )
 from jewelguard.intel.models import IncidentDraft
 from jewelguard.intel.photos import PreparedPhoto, photo_prepare
+from jewelguard.intel.selectors import incident_draft_open
 from jewelguard.playbook.content import SCENARIO_IDS
 from jewelguard.playbook.selectors import scenario_list
 
@@ -78,7 +81,7 @@ def report(request: HttpRequest) -> HttpResponse:
     stores = _stores_or_refuse(request)
     if not stores.exists():
         return render(request, "intel/report_no_store.html", status=200)
-    draft = IncidentDraft.objects.filter(user=user).first()
+    draft = incident_draft_open(user=user)
     kept: dict[str, list[str]] = draft.fields if draft else {}
     if request.method == "POST":
         scenario_id = request.POST.get("scenario_id", "")
@@ -148,6 +151,7 @@ def _report_sent(
                     offenders=rows.offender_details(), vehicles=rows.vehicle_details()
                 ),
                 photos=tuple(photos),
+                draft_token=request.POST.get(services.DRAFT_TOKEN, ""),
             )
         except ServiceError as error:
             _service_error_show(form, error)
@@ -171,10 +175,10 @@ def _service_error_show(form: ReportForm, error: ServiceError) -> None:
 
 
 def _draft_keep(user: User, fields: dict[str, list[str]]) -> IncidentDraft | None:
-    try:
-        return services.incident_draft_save(user=user, fields=fields)
-    except ServiceError:
-        return IncidentDraft.objects.filter(user=user).first()
+    # Too large to keep: the page still shows what was sent.
+    with contextlib.suppress(ServiceError):
+        services.incident_draft_save(user=user, fields=fields)
+    return incident_draft_open(user=user)
 
 
 def _rows_changed(
@@ -212,10 +216,22 @@ def _render(
             "with_offenders": scenario_id in WITH_OFFENDERS,
             "with_vehicles": scenario_id in WITH_VEHICLES,
             "draft": draft,
+            "draft_token": _token_of(draft, form),
             "max_rows": MAX_ROWS,
         },
         status=status,
     )
+
+
+def _token_of(draft: IncidentDraft | None, form: ReportForm) -> str:
+    """The page's draft token: the draft's, the one just sent, or a new one."""
+    for values in (
+        (draft.fields.get(services.DRAFT_TOKEN) if draft else None),
+        form.data.getlist(services.DRAFT_TOKEN) if hasattr(form.data, "getlist") else None,
+    ):
+        if values and values[-1] and len(values[-1]) <= 64:
+            return str(values[-1])
+    return uuid.uuid4().hex
 
 
 @login_required
@@ -239,6 +255,8 @@ def report_draft(request: HttpRequest) -> HttpResponse:
             render_to_string("intel/_report_draft_status.html", {"error": error.message}),
             status=413,
         )
+    if draft is None:
+        return HttpResponse(status=204)  # this page's report is sent already
     if adding in ("offender", "vehicle"):
         added = [n for n in row_numbers(fields, adding) if n not in before[adding]]
         if not added:
@@ -264,7 +282,9 @@ def report_draft(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def report_draft_discard(request: HttpRequest) -> HttpResponse:
-    services.incident_draft_discard(user=_user(request))
+    services.incident_draft_discard(
+        user=_user(request), draft_token=request.POST.get(services.DRAFT_TOKEN, "")
+    )
     messages.success(request, _("Draft discarded."))
     return redirect("intel:report")
 
