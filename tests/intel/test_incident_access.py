@@ -134,3 +134,17 @@ def test_only_the_reporter_side_changes_a_report_and_others_leave_it_untouched(w
     assert response.status_code == (200 if allowed else 403 if visible else 404), role
     changed = Incident.objects.get(pk=incident.pk).police_case_number == "CHANGED"
     assert changed is allowed
+
+
+def test_the_api_names_the_store_only_to_those_who_see_the_store(world):
+    incident = _incident(world, Visibility.MEMBERS, "verified")
+    for role, named in (
+        ("owner", True),
+        ("staff", True),
+        ("analyst", True),
+        ("other_member", False),
+    ):
+        body = _bearer(world[role]).get(f"/api/intel/incidents/{incident.pk}").json()
+        assert (body["store_id"] == world["store"].pk) is named, role
+        if not named:
+            assert body["store_id"] is None

@@ -23,7 +23,12 @@ from pydantic import AwareDatetime, BeforeValidator, ConfigDict, WithJsonSchema
 
 from jewelguard.accounts.api import CalendarDate
 from jewelguard.accounts.models import Role, Store, User
-from jewelguard.accounts.permissions import StoreAction, member_of
+from jewelguard.accounts.permissions import (
+    StoreAction,
+    member_of,
+    stores_visible_to,
+    user_is_association_staff,
+)
 from jewelguard.core.errors import ServiceError
 from jewelguard.core.forms import DATABASE_ID_MAX
 from jewelguard.core.permissions import Action, object_get_or_refuse, restrict
@@ -209,6 +214,22 @@ class IncidentOut(Schema):
     merged_into_id: int | None
     offenders: list[OffenderSchema]
     vehicles: list[VehicleSchema]
+
+    @staticmethod
+    def resolve_store_id(incident: Incident, context: dict[str, Any]) -> int | None:
+        """The store only to those who see it anyway: an incident shared with members or
+        police does not say which member's store reported it."""
+        if incident.store_id is None:
+            return None
+        request = context["request"]
+        if user_is_association_staff(user=request.user):
+            return incident.store_id
+        # The stores the user may see, read once per request (a list shows many incidents).
+        stores: frozenset[int] | None = getattr(request, "intel_visible_store_ids", None)
+        if stores is None:
+            stores = frozenset(stores_visible_to(user=request.user).values_list("pk", flat=True))
+            request.intel_visible_store_ids = stores
+        return incident.store_id if incident.store_id in stores else None
 
     @staticmethod
     def resolve_offenders(incident: Incident) -> list[dict[str, Any]]:
