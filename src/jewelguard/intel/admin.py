@@ -42,7 +42,7 @@ class IncidentAdmin(RestrictedAdmin[Incident]):
     search_fields = ("address", "police_case_number", "source_id")
     date_hierarchy = "occurred_from"
     list_select_related = ("member", "agency")
-    raw_id_fields = ("reporter", "member", "store", "agency", "verified_by")
+    raw_id_fields = ("reporter", "member", "store", "agency", "verified_by", "merged_into")
     readonly_fields = (
         "source",
         "source_name",
