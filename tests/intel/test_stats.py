@@ -10,9 +10,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from jewelguard.intel.geo import incident_cells
 from jewelguard.intel.models import Incident
 from tests.factories import AnalystFactory, MemberFactory
+from tests.intel.dated_incidents import incident_at
 
 pytestmark = pytest.mark.django_db
 
@@ -20,37 +20,6 @@ DENVER = (39.7478, -104.9994)
 PHILADELPHIA = (39.9526, -75.1652)
 SEATTLE = (47.6062, -122.3321)
 SCENARIOS = ("smash_and_grab", "armed_robbery", "grab_and_run", "three_minute_burglary")
-
-
-def incident_at(
-    place: tuple[float, float],
-    when: datetime,
-    *,
-    scenario_id: str = "grab_and_run",
-    lost_cents: int = 0,
-    number: int,
-    **fields,
-) -> Incident:
-    fields.setdefault("verification", "verified")
-    fields.setdefault("visibility", "public")
-    latitude, longitude = place
-    return Incident.objects.create(
-        scenario_id=scenario_id,
-        nibrs_offense_code="23C",
-        attempt="completed",
-        occurred_from=when,
-        reported_at=when,
-        latitude=latitude,
-        longitude=longitude,
-        **incident_cells(latitude=latitude, longitude=longitude),
-        location_type="24",
-        premises="on",
-        property_lost_cents=lost_cents,
-        source="import",
-        source_name="test-pd",
-        source_id=str(number),
-        **fields,
-    )
 
 
 @pytest.fixture

@@ -79,10 +79,7 @@ def export_incidents(*, user: Who, query: StatsQuery) -> QuerySet[Incident]:
     seen = restrict(Incident.objects.all(), user=user, action=Action.VIEW)
     seen = seen.exclude(verification=Verification.REJECTED).exclude(visibility=Visibility.PRIVATE)
     return (
-        incidents_filter(seen, query=query)
-        .select_related("agency")
-        .prefetch_related("offenders")
-        .order_by("occurred_from", "pk")
+        incidents_filter(seen, query=query).select_related("agency").order_by("occurred_from", "pk")
     )
 
 
@@ -90,9 +87,8 @@ def _dollars(cents: int) -> str:
     return str(cents // 100)
 
 
-def _age(offender: Offender) -> str:
+def _age(low: int | None, high: int | None) -> str:
     """NIBRS age of offender: "00" unknown, "25" an age, "2530" a range."""
-    low, high = offender.age_min, offender.age_max
     if low is None and high is None:
         return "00"
     if low is None or high is None or low == high:
@@ -100,21 +96,50 @@ def _age(offender: Offender) -> str:
     return f"{low:02d}{high:02d}"
 
 
-def offender_segments(*, incident: Incident) -> list[dict[str, str | int]]:
+Segment = dict[str, str | int]
+
+
+def _segments(incident_ids: list[int]) -> dict[int, list[Segment]]:
     """One NIBRS offender segment per offender: sequence number, age, sex, race, ethnicity."""
-    return [
-        {
-            "sequence": number,
-            "age": _age(offender),
-            "sex": _SEX.get(offender.sex, UNKNOWN),
-            "race": UNKNOWN,
-            "ethnicity": UNKNOWN,
-        }
-        for number, offender in enumerate(incident.offenders.all(), start=1)
-    ]
+    found: dict[int, list[Segment]] = {}
+    rows = (
+        Offender.objects.filter(incident_id__in=incident_ids)
+        .order_by("incident_id", "pk")
+        .values_list("incident_id", "age_min", "age_max", "sex")
+    )
+    for incident_id, low, high, sex in rows:
+        segments = found.setdefault(incident_id, [])
+        segments.append(
+            {
+                "sequence": len(segments) + 1,
+                "age": _age(low, high),
+                "sex": _SEX.get(sex, UNKNOWN),
+                "race": UNKNOWN,
+                "ethnicity": UNKNOWN,
+            }
+        )
+    return found
 
 
-def _record(incident: Incident) -> dict[str, Any]:
+def _with_segments(incidents: QuerySet[Incident]) -> Iterator[tuple[Incident, list[Segment]]]:
+    """Each incident with its offenders, read a chunk at a time (no prefetch: its reference
+    cycles would keep several chunks alive until the garbage collector runs)."""
+    batch: list[Incident] = []
+
+    def flush() -> Iterator[tuple[Incident, list[Segment]]]:
+        segments = _segments([incident.pk for incident in batch])
+        for incident in batch:
+            yield incident, segments.get(incident.pk, [])
+        batch.clear()
+
+    for incident in incidents.iterator(chunk_size=CHUNK):
+        batch.append(incident)
+        if len(batch) == CHUNK:
+            yield from flush()
+    yield from flush()
+
+
+def _record(incident: Incident, segments: list[Segment]) -> dict[str, Any]:
     agency = incident.agency
     return {
         "incident_id": incident.pk,
@@ -138,7 +163,7 @@ def _record(incident: Incident) -> dict[str, Any]:
         "property_value": _dollars(incident.property_lost_cents),
         "property_recovered_value": _dollars(incident.property_recovered_cents),
         "currency": incident.currency,
-        "offenders": offender_segments(incident=incident),
+        "offenders": segments,
         "source": incident.source,
         "visibility": incident.visibility,
     }
@@ -149,7 +174,7 @@ def _cell(value: Any) -> str:
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
-def _segments_text(segments: list[dict[str, str | int]]) -> str:
+def _segments_text(segments: list[Segment]) -> str:
     # "1:2530:M:U:U;2:00:U:U:U" (sequence:age:sex:race:ethnicity)
     return ";".join(
         ":".join(str(s[k]) for k in ("sequence", "age", "sex", "race", "ethnicity"))
@@ -170,9 +195,9 @@ def export_csv_lines(*, incidents: QuerySet[Incident]) -> Iterator[str]:
 
     writer.writerow(CSV_COLUMNS)
     yield flush()
-    for incident in incidents.iterator(chunk_size=CHUNK):
-        record = _record(incident)
-        segments = record.pop("offenders")
+    for incident, segments in _with_segments(incidents):
+        record = _record(incident, segments)
+        record.pop("offenders")
         record["offender_count"] = len(segments)
         record["offenders"] = _segments_text(segments)
         writer.writerow([_cell(record[column]) for column in CSV_COLUMNS])
@@ -183,8 +208,8 @@ def export_geojson_parts(*, incidents: QuerySet[Incident]) -> Iterator[str]:
     """A GeoJSON FeatureCollection of points, a feature at a time."""
     yield '{"type":"FeatureCollection","features":['
     first = True
-    for incident in incidents.iterator(chunk_size=CHUNK):
-        record = _record(incident)
+    for incident, segments in _with_segments(incidents):
+        record = _record(incident, segments)
         feature = {
             "type": "Feature",
             "id": incident.pk,
