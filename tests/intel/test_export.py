@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import json
@@ -10,6 +11,7 @@ from datetime import UTC, datetime
 
 import pytest
 from django.http import StreamingHttpResponse
+from django.test import AsyncClient
 
 from jewelguard.intel.models import Incident, Offender
 from tests.factories import (
@@ -208,3 +210,24 @@ def test_thousands_of_rows_stream_in_bounded_memory(client, agency):
     assert lines == 4001
     assert biggest_piece < 2000
     assert peak_for_4000 < peak_for_1000 * 1.5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_under_asgi_the_export_streams_as_an_async_iterator(agency):
+    # given incidents shared with police, and an officer signed in
+    _police_incidents(agency, range(500))
+    officer = OfficerFactory(agency=agency)
+
+    async def export_over_asgi() -> tuple[bool, list[bytes]]:
+        client = AsyncClient()
+        await client.aforce_login(officer)
+        answer = await client.get("/export/incidents.csv")
+        return answer.is_async, [piece async for piece in answer.streaming_content]
+
+    # when the officer exports them through the ASGI handler (as `jewelguard serve` runs)
+    is_async, pieces = asyncio.run(export_over_asgi())
+    # then the file comes in pieces, read as they are made, not built whole first
+    assert is_async
+    assert len(pieces) > 2
+    rows = list(csv.DictReader(io.StringIO(b"".join(pieces).decode())))
+    assert len(rows) == 500

@@ -220,3 +220,14 @@ def test_a_member_sees_the_same_aggregates_as_the_public(client, incidents):
     public = csv_rows(client, "regions")
     client.force_login(MemberFactory().owner)
     assert csv_rows(client, "regions") == public
+
+
+def test_the_page_speaks_french(client, incidents):
+    client.cookies["django_language"] = "fr-ca"
+    page = client.get("/stats/", {"year": "2020", "baseline": "2018"}).content.decode()
+    assert "<h1>Statistiques criminelles</h1>" in page
+    assert "Incidents pendant l\u2019année entière de 2020" in page
+    assert "Autres régions" in page
+    assert "Télécharger « Par année » (CSV)" in page
+    page = client.get("/stats/", {"since": "hier"})
+    assert "Donnez les dates sous la forme AAAA-MM-JJ" in page.content.decode()
