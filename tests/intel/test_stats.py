@@ -231,3 +231,10 @@ def test_the_page_speaks_french(client, incidents):
     assert "Télécharger « Par année » (CSV)" in page
     page = client.get("/stats/", {"since": "hier"})
     assert "Donnez les dates sous la forme AAAA-MM-JJ" in page.content.decode()
+
+
+def test_the_page_is_readable_by_a_screen_reader(client, incidents):
+    from tests.core.test_accessibility import check
+
+    check(client.get("/stats/").content.decode())
+    check(client.get("/stats/", {"until": "soon"}).content.decode())

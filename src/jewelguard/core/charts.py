@@ -70,7 +70,8 @@ def bar_chart(
     if not values or len(values) != len(labels) or len(values) != len(value_labels):
         raise ValueError("one label and one value label per value")
     step = _nice_step(max(max(values), 1))
-    top = step * math.ceil(max(values) / step)
+    # At least one step, so that a chart of zeros (no losses yet) has an axis, not a division by 0.
+    top = step * max(math.ceil(max(values) / step), 1)
     plot_height = HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
     plot_width = WIDTH - MARGIN_LEFT - MARGIN_RIGHT
     slot = plot_width / len(values)
