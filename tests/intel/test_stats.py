@@ -238,3 +238,31 @@ def test_the_page_is_readable_by_a_screen_reader(client, incidents):
 
     check(client.get("/stats/").content.decode())
     check(client.get("/stats/", {"until": "soon"}).content.decode())
+
+
+def test_dates_within_a_month_are_counted_to_the_day(client, incidents):
+    rows = csv_rows(client, "months", since="2019-03-15", until="2019-04-10")
+    expected = Counter(
+        f"{i.occurred_from:%Y-%m}"
+        for i in incidents
+        if datetime(2019, 3, 15, tzinfo=UTC) <= i.occurred_from < datetime(2019, 4, 11, tzinfo=UTC)
+    )
+    assert {r["month"]: r["incidents"] for r in rows} == {
+        m: ("<3" if n < 3 else str(n)) for m, n in expected.items()
+    }
+
+
+def test_figures_follow_an_incident_as_it_is_verified_or_made_private(client, incidents):
+    from jewelguard.intel.services import incident_verify, incident_visibility_set
+
+    analyst = AnalystFactory()
+    before = sum(int(r["incidents"]) for r in csv_rows(client, "scenarios"))
+    # when an analyst verifies the submitted incident
+    incident_verify(incident=Incident.objects.get(source_id="301"), analyst=analyst)
+    # then it counts at once
+    assert sum(int(r["incidents"]) for r in csv_rows(client, "scenarios")) == before + 1
+    # and once it is made private, it no longer does
+    incident_visibility_set(
+        incident=Incident.objects.get(source_id="301"), visibility="private", actor=analyst
+    )
+    assert sum(int(r["incidents"]) for r in csv_rows(client, "scenarios")) == before

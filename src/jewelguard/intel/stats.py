@@ -19,6 +19,7 @@ per currency (U.S. and Canadian dollars are never added together), in integer ce
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 from collections.abc import Iterable, Mapping
@@ -26,8 +27,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from django.core.cache import cache
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import CharField, Count, F, Func, QuerySet, Sum
+from django.db.models import CharField, Count, F, Func, Max, QuerySet, Sum
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -315,29 +317,94 @@ def _months_between(first: str, last: str) -> list[str]:
     return months
 
 
-def incident_stats(*, user: Who, query: StatsQuery) -> IncidentStats:
-    """Every figure of the statistics page for ``query``, following the small-counts rule."""
-    floor = 1 if user_is_association_staff(user=user) else MIN_SHOWN
-    place = incidents_filter(counted_incidents(), query=query, dates=False)
-    incidents = incidents_filter(place, query=query)
-    # One GROUP BY gives months, quarters, years and scenarios; regions take a second.
+# One row of a tally: month ("YYYY-MM"), scenario, region, city, currency, incidents, cents lost.
+TallyRow = tuple[str, str, str, str, str, int, int]
+TALLY_CACHE_SECONDS = 24 * 3600
+_memo: dict[str, tuple[str, list[TallyRow]]] = {}
+
+
+def _tally_rows(incidents: QuerySet[Incident]) -> list[TallyRow]:
     rows = (
         incidents.order_by()
         .annotate(month=_UTCMonth(F("occurred_from")))
-        .values_list("month", "scenario_id", "currency")
+        .values_list("month", "scenario_id", "region", "city", "currency")
         .annotate(count=Count("pk"), lost=Sum("property_lost_cents"))
     )
+    return [(m, s, r, c, cur, n, lost or 0) for m, s, r, c, cur, n, lost in rows]
+
+
+def _stamp() -> str:
+    """What changes whenever an incident is added, removed or changed (every write to an
+    incident sets ``updated_at``): the tally is rebuilt when it does."""
+    found = Incident.objects.aggregate(
+        count=Count("pk"), last_id=Max("pk"), last_change=Max("updated_at")
+    )
+    last_change = found["last_change"]
+    return f"{found['count']}:{found['last_id']}:{last_change.isoformat() if last_change else ''}"
+
+
+def counted_tally() -> list[TallyRow]:
+    """Every counted incident, added up per month, scenario, region, city and currency.
+
+    A GROUP BY over the whole table is seconds at a million incidents, so the tally is kept in
+    the cache (shared by every process when Redis is set) under the data's stamp, and in this
+    process, until an incident changes.
+    """
+    stamp = _stamp()
+    held = _memo.get("tally")
+    if held is not None and held[0] == stamp:
+        return held[1]
+    key = "intel:stats:tally:" + hashlib.sha256(stamp.encode()).hexdigest()[:32]
+    rows: list[TallyRow] | None = cache.get(key)
+    if rows is None:
+        rows = _tally_rows(counted_incidents())
+        cache.set(key, rows, TALLY_CACHE_SECONDS)
+    _memo["tally"] = (stamp, rows)
+    return rows
+
+
+def _month_aligned(query: StatsQuery) -> bool:
+    """Whether the date range falls on whole months, so that a monthly tally answers it."""
+    if query.since and query.since.day != 1:
+        return False
+    return not query.until or (query.until + timedelta(days=1)).day == 1
+
+
+def _rows(query: StatsQuery, *, dates: bool) -> list[TallyRow]:
+    """The tally rows for ``query``: from the kept tally where it can answer, else from SQL."""
+    if query.bbox or (dates and not _month_aligned(query)):
+        return _tally_rows(incidents_filter(counted_incidents(), query=query, dates=dates))
+    first = f"{query.since:%Y-%m}" if dates and query.since else ""
+    last = f"{query.until:%Y-%m}" if dates and query.until else "9999-99"
+    city = query.city.casefold()
+    return [
+        row
+        for row in counted_tally()
+        if (not query.region or row[2] == query.region)
+        and (not city or row[3].casefold() == city)
+        and (not query.scenario_id or row[1] == query.scenario_id)
+        and first <= row[0] <= last
+    ]
+
+
+def incident_stats(*, user: Who, query: StatsQuery) -> IncidentStats:
+    """Every figure of the statistics page for ``query``, following the small-counts rule."""
+    floor = 1 if user_is_association_staff(user=user) else MIN_SHOWN
     months: dict[str, int] = {}
     month_losses: dict[str, dict[str, int]] = {}
     scenarios: dict[str, int] = {}
     scenario_losses: dict[str, dict[str, int]] = {}
+    regions: dict[str, int] = {}
+    region_losses: dict[str, dict[str, int]] = {}
     lost: dict[str, int] = {}
-    for month, scenario_id, currency, count, lost_cents in rows:
+    for month, scenario_id, region, _city, currency, count, lost_cents in _rows(query, dates=True):
         months[month] = months.get(month, 0) + count
-        _add(month_losses, month, currency, lost_cents or 0)
+        _add(month_losses, month, currency, lost_cents)
         scenarios[scenario_id] = scenarios.get(scenario_id, 0) + count
-        _add(scenario_losses, scenario_id, currency, lost_cents or 0)
-        lost[currency] = lost.get(currency, 0) + (lost_cents or 0)
+        _add(scenario_losses, scenario_id, currency, lost_cents)
+        regions[region] = regions.get(region, 0) + count
+        _add(region_losses, region, currency, lost_cents)
+        lost[currency] = lost.get(currency, 0) + lost_cents
     total = sum(months.values())
     currencies = [c for c in Currency.values if c in lost] or [Currency.USD.value]
     if total < floor:
@@ -372,23 +439,15 @@ def incident_stats(*, user: Who, query: StatsQuery) -> IncidentStats:
             floor=floor,
             total=total,
         ),
-        regions=_regions(incidents, floor=floor, total=total),
+        regions=_regions(regions, region_losses, floor=floor, total=total),
     )
-    _compare(stats, place=place, query=query, floor=floor)
+    _compare(stats, query=query, floor=floor)
     return stats
 
 
-def _regions(incidents: QuerySet[Incident], *, floor: int, total: int) -> list[Figure]:
-    rows = (
-        incidents.order_by()
-        .values_list("region", "currency")
-        .annotate(count=Count("pk"), lost=Sum("property_lost_cents"))
-    )
-    counts: dict[str, int] = {}
-    losses: dict[str, dict[str, int]] = {}
-    for region, currency, count, lost_cents in rows:
-        counts[region] = counts.get(region, 0) + count
-        _add(losses, region, currency, lost_cents or 0)
+def _regions(
+    counts: dict[str, int], losses: dict[str, dict[str, int]], *, floor: int, total: int
+) -> list[Figure]:
     folded_count = 0
     folded_losses: dict[str, dict[str, int]] = {}
     for region in [r for r, n in counts.items() if n < floor or not r]:
@@ -403,24 +462,23 @@ def _regions(incidents: QuerySet[Incident], *, floor: int, total: int) -> list[F
     return _figures(counts, losses, keys=keys, floor=floor, total=total)
 
 
-def _compare(
-    stats: IncidentStats, *, place: QuerySet[Incident], query: StatsQuery, floor: int
-) -> None:
-    """Fill ``stats.comparison``: a period of one year against the same period of another."""
+def _compare(stats: IncidentStats, *, query: StatsQuery, floor: int) -> None:
+    """Fill ``stats.comparison``: a period of one year against the same period of another.
+
+    The place and scenario filters apply; the date range does not (it would hide the years).
+    """
     years = sorted(int(f.key) for f in stats.years)
     stats.years_available = years
     year = query.year or years[-1]
     baseline = query.baseline or (year - 1)
     _label, first_month, last_month = PERIODS[query.period]
+    per_month: dict[str, int] = {}
+    for row in _rows(query, dates=False):
+        per_month[row[0]] = per_month.get(row[0], 0) + row[5]
 
     def count_in(of_year: int) -> int:
-        start = datetime(of_year, first_month, 1, tzinfo=UTC)
-        end = (
-            datetime(of_year + 1, 1, 1, tzinfo=UTC)
-            if last_month == 12
-            else datetime(of_year, last_month + 1, 1, tzinfo=UTC)
-        )
-        return place.filter(occurred_from__gte=start, occurred_from__lt=end).count()
+        first, last = f"{of_year:04d}-{first_month:02d}", f"{of_year:04d}-{last_month:02d}"
+        return sum(n for month, n in per_month.items() if first <= month <= last)
 
     count, baseline_count = count_in(year), count_in(baseline)
     if count < floor or baseline_count < floor:

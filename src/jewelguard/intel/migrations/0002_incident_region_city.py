@@ -47,5 +47,9 @@ class Migration(migrations.Migration):
             model_name='incident',
             index=models.Index(fields=['occurred_from'], name='incident_occurred_from'),
         ),
+        migrations.AddIndex(
+            model_name='incident',
+            index=models.Index(fields=['updated_at'], name='incident_updated_at'),
+        ),
         migrations.RunPython(incidents_place, migrations.RunPython.noop),
     ]
