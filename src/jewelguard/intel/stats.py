@@ -15,6 +15,11 @@ association's analysts and administrators):
 
 Months, quarters and years are UTC calendar periods of ``occurred_from``. Losses are summed
 per currency (U.S. and Canadian dollars are never added together), in integer cents.
+
+Speed: the figures come from a tally of the counted incidents per month, scenario, state or
+province, city and currency (``counted_tally``), built with one GROUP BY and kept in the cache
+until any incident changes. Queries the tally cannot answer (a map area; dates that do not fall
+on whole months) are counted in SQL.
 """
 
 from __future__ import annotations
@@ -336,11 +341,12 @@ def _tally_rows(incidents: QuerySet[Incident]) -> list[TallyRow]:
 def _stamp() -> str:
     """What changes whenever an incident is added, removed or changed (every write to an
     incident sets ``updated_at``): the tally is rebuilt when it does."""
-    found = Incident.objects.aggregate(
-        count=Count("pk"), last_id=Max("pk"), last_change=Max("updated_at")
-    )
-    last_change = found["last_change"]
-    return f"{found['count']}:{found['last_id']}:{last_change.isoformat() if last_change else ''}"
+    # Three queries, each answered from an index (together, SQLite would scan the table).
+    everything = Incident.objects.order_by()
+    count = everything.count()
+    last_id = everything.aggregate(last=Max("pk"))["last"]
+    last_change = everything.aggregate(last=Max("updated_at"))["last"]
+    return f"{count}:{last_id}:{last_change.isoformat() if last_change else ''}"
 
 
 def counted_tally() -> list[TallyRow]:
@@ -498,11 +504,8 @@ def _compare(stats: IncidentStats, *, query: StatsQuery, floor: int) -> None:
 def region_choices(*, user: Who) -> list[str]:
     """States and provinces offered as a filter: those with enough incidents to show."""
     floor = 1 if user_is_association_staff(user=user) else MIN_SHOWN
-    rows = (
-        counted_incidents()
-        .exclude(region="")
-        .order_by()
-        .values_list("region")
-        .annotate(count=Count("pk"))
-    )
-    return sorted(region for region, count in rows if count >= floor)
+    counts: dict[str, int] = {}
+    for row in counted_tally():
+        if row[2]:
+            counts[row[2]] = counts.get(row[2], 0) + row[5]
+    return sorted(region for region, count in counts.items() if count >= floor)
