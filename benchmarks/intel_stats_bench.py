@@ -10,8 +10,10 @@ What it does, in process (no HTTP server), on the embedded default (SQLite):
    verified and 5% private, inserted with executemany in batches;
 3. the tally the page reads built once, from cold (as after any change to the incidents);
 4. for each query of the page (no filter: the whole data set; a state; a city over two years;
-   a map area; a scenario), ``intel.stats.incident_stats`` as the page calls it, --runs times,
-   and beside it the naive way: load the matching rows and sum them in Python;
+   a map area; a scenario), ``intel.stats.incident_stats`` as the page calls it, --runs times
+   worked out from the tally (its kept answers cleared each time), then --runs times again as
+   a repeated request gets it (kept until an incident changes), and beside it the naive way:
+   load the matching rows and sum them in Python;
 5. a table of p50 and p95 in milliseconds of wall-clock, with the number of incidents counted,
    and a check that both ways give the same total.
 
@@ -274,10 +276,16 @@ def main() -> None:
     print()
     print(
         f"{'query':<28} {'counted':>9} {'p50':>6} {'p95':>6} {'p95 CPU':>8}"
-        f" {'naive p50':>10} {'naive CPU':>10}"
+        f" {'again p95':>10} {'naive p50':>10} {'naive CPU':>10}"
     )
+
+    def from_tally(query: StatsQuery) -> object:
+        stats._results.clear()  # the figures worked out again, from the tally
+        return incident_stats(user=anonymous, query=query)
+
     for name, query in queries.items():
-        p50, p95, p95_cpu, result = _percentiles(
+        p50, p95, p95_cpu, result = _percentiles(lambda q=query: from_tally(q), args.runs)
+        _p50, again_p95, _cpu, _same = _percentiles(
             lambda q=query: incident_stats(user=anonymous, query=q), args.runs
         )
         naive_p50, _naive_p95, naive_cpu, naive = _percentiles(
@@ -287,7 +295,7 @@ def main() -> None:
         assert naive is not None and naive[0] == total, "the two ways disagree"  # type: ignore[index]
         print(
             f"{name:<28} {total:>9,} {p50:>6.0f} {p95:>6.0f} {p95_cpu:>8.0f}"
-            f" {naive_p50:>10.0f} {naive_cpu:>10.0f}"
+            f" {again_p95:>10.0f} {naive_p50:>10.0f} {naive_cpu:>10.0f}"
         )
     print()
     print(

@@ -266,3 +266,9 @@ def test_figures_follow_an_incident_as_it_is_verified_or_made_private(client, in
         incident=Incident.objects.get(source_id="301"), visibility="private", actor=analyst
     )
     assert sum(int(r["incidents"]) for r in csv_rows(client, "scenarios")) == before
+
+
+def test_the_playbook_labels_its_figures_as_the_jsas_and_links_the_platforms(client, db):
+    page = client.get("/playbook/statistics/").content.decode().replace("&#x27;", "'")
+    assert "the figures the Jewelers' Security Alliance (JSA) publishes" in page
+    assert "JewelGuard's own counts" in page

@@ -240,6 +240,7 @@ class Incident(models.Model):
             models.Index(fields=["region", "city"], name="incident_region_city"),
             models.Index(fields=["occurred_from"], name="incident_occurred_from"),
             models.Index(fields=["updated_at"], name="incident_updated_at"),
+            models.Index(fields=["latitude", "longitude"], name="incident_latitude"),
         ]
 
     def __str__(self) -> str:

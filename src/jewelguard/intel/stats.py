@@ -393,9 +393,29 @@ def _rows(query: StatsQuery, *, dates: bool) -> list[TallyRow]:
     ]
 
 
+_results: dict[tuple[StatsQuery, int], IncidentStats] = {}
+_results_stamp: list[str] = [""]
+MAX_RESULTS_KEPT = 256
+
+
 def incident_stats(*, user: Who, query: StatsQuery) -> IncidentStats:
-    """Every figure of the statistics page for ``query``, following the small-counts rule."""
+    """Every figure of the statistics page for ``query``, following the small-counts rule.
+
+    The answer is kept in this process until an incident changes, as the tally is. Callers
+    must not change it.
+    """
     floor = 1 if user_is_association_staff(user=user) else MIN_SHOWN
+    stamp = _stamp()
+    if _results_stamp[0] != stamp or len(_results) >= MAX_RESULTS_KEPT:
+        _results.clear()
+        _results_stamp[0] = stamp
+    found = _results.get((query, floor))
+    if found is None:
+        found = _results[(query, floor)] = _incident_stats(query=query, floor=floor)
+    return found
+
+
+def _incident_stats(*, query: StatsQuery, floor: int) -> IncidentStats:
     months: dict[str, int] = {}
     month_losses: dict[str, dict[str, int]] = {}
     scenarios: dict[str, int] = {}
@@ -403,7 +423,8 @@ def incident_stats(*, user: Who, query: StatsQuery) -> IncidentStats:
     regions: dict[str, int] = {}
     region_losses: dict[str, dict[str, int]] = {}
     lost: dict[str, int] = {}
-    for month, scenario_id, region, _city, currency, count, lost_cents in _rows(query, dates=True):
+    rows = _rows(query, dates=True)
+    for month, scenario_id, region, _city, currency, count, lost_cents in rows:
         months[month] = months.get(month, 0) + count
         _add(month_losses, month, currency, lost_cents)
         scenarios[scenario_id] = scenarios.get(scenario_id, 0) + count
@@ -447,7 +468,8 @@ def incident_stats(*, user: Who, query: StatsQuery) -> IncidentStats:
         ),
         regions=_regions(regions, region_losses, floor=floor, total=total),
     )
-    _compare(stats, query=query, floor=floor)
+    dated = bool(query.since or query.until)
+    _compare(stats, rows=_rows(query, dates=False) if dated else rows, query=query, floor=floor)
     return stats
 
 
@@ -468,7 +490,7 @@ def _regions(
     return _figures(counts, losses, keys=keys, floor=floor, total=total)
 
 
-def _compare(stats: IncidentStats, *, query: StatsQuery, floor: int) -> None:
+def _compare(stats: IncidentStats, *, rows: list[TallyRow], query: StatsQuery, floor: int) -> None:
     """Fill ``stats.comparison``: a period of one year against the same period of another.
 
     The place and scenario filters apply; the date range does not (it would hide the years).
@@ -479,7 +501,7 @@ def _compare(stats: IncidentStats, *, query: StatsQuery, floor: int) -> None:
     baseline = query.baseline or (year - 1)
     _label, first_month, last_month = PERIODS[query.period]
     per_month: dict[str, int] = {}
-    for row in _rows(query, dates=False):
+    for row in rows:
         per_month[row[0]] = per_month.get(row[0], 0) + row[5]
 
     def count_in(of_year: int) -> int:

@@ -51,5 +51,9 @@ class Migration(migrations.Migration):
             model_name='incident',
             index=models.Index(fields=['updated_at'], name='incident_updated_at'),
         ),
+        migrations.AddIndex(
+            model_name='incident',
+            index=models.Index(fields=['latitude', 'longitude'], name='incident_latitude'),
+        ),
         migrations.RunPython(incidents_place, migrations.RunPython.noop),
     ]
