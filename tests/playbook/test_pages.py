@@ -73,7 +73,7 @@ def test_unknown_scenario_is_not_found(client, db):
 
 def test_statistics_page_draws_the_charts_and_the_2022_record(client, db):
     html = page_text(client.get("/playbook/statistics/"))
-    assert html.count('<svg class="pb-chart"') == 2
+    assert html.count('<svg class="chart"') == 2
     assert 'role="img"' in html
     assert '<title id="crimes-chart-title">' in html
     assert "2,211" in html

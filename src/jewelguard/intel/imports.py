@@ -54,6 +54,8 @@ IMPORTED_FIELDS = (
     "h3_r8",
     "h3_r9",
     "h3_r10",
+    "region",
+    "city",
     "location_type",
     "premises",
     "police_case_number",

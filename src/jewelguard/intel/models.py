@@ -122,6 +122,9 @@ class Incident(models.Model):
     h3_r8 = models.CharField(max_length=16, editable=False)
     h3_r9 = models.CharField(max_length=16, editable=False)
     h3_r10 = models.CharField(max_length=16, editable=False)
+    # The nearest ZIP code's or FSA's state or province and city (intel.places), for statistics.
+    region = models.CharField(_("state or province"), max_length=2, blank=True, editable=False)
+    city = models.CharField(_("city"), max_length=100, blank=True, editable=False)
     location_type = models.CharField(
         _("NIBRS location type"), max_length=2, choices=LocationType.choices
     )
@@ -244,6 +247,10 @@ class Incident(models.Model):
                 for resolution in MAP_RESOLUTIONS
             ),
             models.Index(fields=["verification", "visibility"], name="incident_access"),
+            models.Index(fields=["region", "city"], name="incident_region_city"),
+            models.Index(fields=["occurred_from"], name="incident_occurred_from"),
+            models.Index(fields=["updated_at"], name="incident_updated_at"),
+            models.Index(fields=["latitude", "longitude"], name="incident_latitude"),
         ]
 
     def __str__(self) -> str:

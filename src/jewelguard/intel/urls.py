@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from jewelguard.intel import views_incidents, views_moderation, views_report
+from jewelguard.intel import stats_views, views_incidents, views_moderation, views_report
 
 app_name = "intel"
 
@@ -25,4 +25,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("moderation/<int:pk>/verify/", views_moderation.verify, name="moderation_verify"),
     path("moderation/<int:pk>/reject/", views_moderation.reject, name="moderation_reject"),
     path("moderation/<int:pk>/merge/", views_moderation.merge, name="moderation_merge"),
+    # Statistics and export
+    path("stats/", stats_views.statistics, name="stats"),
+    path("stats/<slug:table>.csv", stats_views.statistics_csv, name="stats_csv"),
+    path("export/incidents.csv", stats_views.export_csv, name="export_csv"),
+    path("export/incidents.geojson", stats_views.export_geojson, name="export_geojson"),
 ]

@@ -12,8 +12,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from jewelguard.core.charts import bar_chart
 from jewelguard.playbook import cards, selectors, services
-from jewelguard.playbook.charts import bar_chart
 from jewelguard.playbook.forms import InquiryForm, MediaInquiryForm
 from jewelguard.playbook.models import InquiryKind
 from jewelguard.playbook.numbers import count_label as _count

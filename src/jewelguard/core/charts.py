@@ -1,4 +1,4 @@
-"""Bar-chart geometry for the statistics page; the template draws it as SVG on the server."""
+"""Bar-chart geometry for statistics pages; core/_bar_chart.html draws it as SVG on the server."""
 
 from __future__ import annotations
 
@@ -61,12 +61,17 @@ def bar_chart(
     value_labels: list[str],
     tick_format: Callable[[float], str] = "{:g}".format,
     highlight: int | None = None,
+    label_every: int = 1,
 ) -> BarChart:
-    """Lay out one bar per value; ``tick_format`` writes the axis values (e.g. "$50M")."""
+    """Lay out one bar per value; ``tick_format`` writes the axis values (e.g. "$50M").
+
+    With many bars, ``label_every`` writes only every n-th label under the axis.
+    """
     if not values or len(values) != len(labels) or len(values) != len(value_labels):
         raise ValueError("one label and one value label per value")
     step = _nice_step(max(max(values), 1))
-    top = step * math.ceil(max(values) / step)
+    # At least one step, so that a chart of zeros (no losses yet) has an axis, not a division by 0.
+    top = step * max(math.ceil(max(values) / step), 1)
     plot_height = HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
     plot_width = WIDTH - MARGIN_LEFT - MARGIN_RIGHT
     slot = plot_width / len(values)
@@ -78,7 +83,7 @@ def bar_chart(
         x = MARGIN_LEFT + slot * i + (slot - bar_width) / 2
         bars.append(
             Bar(
-                label=label,
+                label=label if i % label_every == 0 else "",
                 value_label=value_label,
                 x=round(x, 1),
                 y=round(baseline - height, 1),
