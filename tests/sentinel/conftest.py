@@ -29,7 +29,9 @@ RTSP_SERVER = Path(__file__).with_name("rtsp_server.py")
 WAIT_SECONDS = 90
 
 
-def wait_until(what: str, check: Callable[[], Any], *, seconds: float = WAIT_SECONDS, log: Path | None = None) -> Any:
+def wait_until(
+    what: str, check: Callable[[], Any], *, seconds: float = WAIT_SECONDS, log: Path | None = None
+) -> Any:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         found = check()
@@ -68,8 +70,13 @@ class RtspServer:
         if self.size[0]:
             args += ["--width", str(self.size[0]), "--height", str(self.size[1])]
         with self.log.open("ab") as out:
-            self.process = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT)
-        wait_until("the RTSP server", lambda: "ready" in self.log.read_text(errors="replace"), seconds=30, log=self.log)
+            self.process = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT)  # noqa: S603
+        wait_until(
+            "the RTSP server",
+            lambda: "ready" in self.log.read_text(errors="replace"),
+            seconds=30,
+            log=self.log,
+        )
 
     def kill(self) -> None:
         if self.process is not None and self.process.poll() is None:
@@ -84,11 +91,15 @@ class RtspServer:
 
 @pytest.fixture
 def rtsp_server(tmp_path, vtest) -> Iterator[Callable[..., RtspServer]]:
-    probe = subprocess.run(
-        [SYSTEM_PYTHON, "-c", "import gi; gi.require_version('GstRtspServer', '1.0')"],
-        capture_output=True,
-        check=False,
-    ) if os.path.exists(SYSTEM_PYTHON) else None
+    probe = (
+        subprocess.run(  # noqa: S603
+            [SYSTEM_PYTHON, "-c", "import gi; gi.require_version('GstRtspServer', '1.0')"],
+            capture_output=True,
+            check=False,
+        )
+        if os.path.exists(SYSTEM_PYTHON)
+        else None
+    )
     if probe is None or probe.returncode != 0:
         pytest.skip("Debian's GStreamer RTSP server is not installed (scripts/setup installs it)")
     started: list[RtspServer] = []
@@ -134,7 +145,9 @@ def silent_port() -> Iterator[int]:
 def camera_add(store: Store, name: str, kind: str, url: str, **extra: Any) -> Camera:
     extra.setdefault("arming", Arming.ARMED)
     extra.setdefault("detect_fps", 5.0)
-    return services.camera_create(store=store, actor=None, name=name, source_kind=kind, url=url, **extra)
+    return services.camera_create(
+        store=store, actor=None, name=name, source_kind=kind, url=url, **extra
+    )
 
 
 def file_camera(store: Store, name: str, path: Path, **extra: Any) -> Camera:
@@ -160,8 +173,13 @@ class NodeThread:
 
     def _run(self, name: str, options: NodeOptions) -> None:
         try:
-            node_run(node_name=name, stop=self.stop, analyzer_factory=motion_analyzer_build, options=options)
-        except BaseException as error:  # noqa: BLE001 - reported by the test
+            node_run(
+                node_name=name,
+                stop=self.stop,
+                analyzer_factory=motion_analyzer_build,
+                options=options,
+            )
+        except BaseException as error:
             self.errors.append(error)
 
     def halt(self) -> None:
@@ -203,12 +221,20 @@ class NodeProcess:
         }
         env.pop("DJANGO_SETTINGS_MODULE", None)
         with self.log.open("wb") as out:
-            self.process = subprocess.Popen(
+            self.process = subprocess.Popen(  # noqa: S603
                 [
-                    sys.executable, "-m", "jewelguard", "sentinel_node",
-                    "--name", name,
-                    "--analyzer", "tests.sentinel.motion:motion_analyzer_build",
-                    "--lease-seconds", "4", "--heartbeat-seconds", "0.5",
+                    sys.executable,
+                    "-m",
+                    "jewelguard",
+                    "sentinel_node",
+                    "--name",
+                    name,
+                    "--analyzer",
+                    "tests.sentinel.motion:motion_analyzer_build",
+                    "--lease-seconds",
+                    "4",
+                    "--heartbeat-seconds",
+                    "0.5",
                     *extra,
                 ],
                 env=env,
@@ -258,5 +284,3 @@ def noise_file(tmp_path: Path) -> Path:
     path = tmp_path / "noise.avi"
     path.write_bytes(os.urandom(200_000))
     return path
-
-

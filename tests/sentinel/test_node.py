@@ -44,12 +44,16 @@ def test_rtsp_camera_killed_and_restarted_reconnects_while_the_other_never_stops
     rtsp = camera_add(store, "Front door", SourceKind.RTSP, server.url)
     looped = file_camera(store, "Showcase", vtest)
     node = node_thread()
-    wait_until("both cameras live", lambda: all(
-        status_of(c).state == CameraState.LIVE for c in (rtsp, looped)))
+    wait_until(
+        "both cameras live",
+        lambda: all(status_of(c).state == CameraState.LIVE for c in (rtsp, looped)),
+    )
     # when the RTSP server dies mid-stream
     server.kill()
-    wait_until("the RTSP camera reconnecting", lambda: status_of(rtsp).state in (
-        CameraState.RECONNECTING, CameraState.FAILED))
+    wait_until(
+        "the RTSP camera reconnecting",
+        lambda: status_of(rtsp).state in (CameraState.RECONNECTING, CameraState.FAILED),
+    )
     # then the file camera keeps delivering frames meanwhile
     before = frames_of(looped)
     wait_until("the file camera still reading", lambda: frames_of(looped) > before + 10)
@@ -79,7 +83,9 @@ def test_broken_cameras_leave_the_good_one_running_and_each_status_says_what_is_
     node_thread()
     # then the bad ones fail, each with a reason, while the good one reads on
     for camera in (noise, silent, missing):
-        wait_until(f"{camera.name} failed", lambda c=camera: status_of(c).state == CameraState.FAILED)
+        wait_until(
+            f"{camera.name} failed", lambda c=camera: status_of(c).state == CameraState.FAILED
+        )
         assert status_of(camera).detail
     wait_until("the 4K camera live", lambda: status_of(big).state == CameraState.LIVE)
     wait_until("4K frames", lambda: status_of(big).width == 3840 and status_of(big).height == 2160)
@@ -123,11 +129,19 @@ def test_a_killed_node_loses_no_event_and_a_second_node_takes_its_cameras_over(
     # given two cameras read by node A
     cameras = [file_camera(store, f"Camera {n}", vtest) for n in (1, 2)]
     node_a = node_process("node-a")
-    wait_until("node A reading both", lambda: all(
-        status_of(c).state == CameraState.LIVE and status_of(c).node_name == "node-a"
-        for c in cameras), log=node_a.log)
-    opened = wait_until("live events", lambda: LiveEvent.objects.filter(camera__in=cameras).count() == 2,
-                        log=node_a.log)
+    wait_until(
+        "node A reading both",
+        lambda: all(
+            status_of(c).state == CameraState.LIVE and status_of(c).node_name == "node-a"
+            for c in cameras
+        ),
+        log=node_a.log,
+    )
+    opened = wait_until(
+        "live events",
+        lambda: LiveEvent.objects.filter(camera__in=cameras).count() == 2,
+        log=node_a.log,
+    )
     assert opened
     events_before = set(LiveEvent.objects.values_list("pk", flat=True))
     # and node B waiting, with no camera free to take
@@ -137,9 +151,14 @@ def test_a_killed_node_loses_no_event_and_a_second_node_takes_its_cameras_over(
     # when node A is killed outright
     node_a.kill()
     # then node B takes both cameras over once A's leases lapse, and reads them live
-    wait_until("node B reading both", lambda: all(
-        status_of(c).state == CameraState.LIVE and status_of(c).node_name == "node-b"
-        for c in cameras), log=node_b.log)
+    wait_until(
+        "node B reading both",
+        lambda: all(
+            status_of(c).state == CameraState.LIVE and status_of(c).node_name == "node-b"
+            for c in cameras
+        ),
+        log=node_b.log,
+    )
     assert set(CameraLease.objects.values_list("node_name", flat=True)) == {"node-b"}
     # and every event A had written is still there, continued rather than duplicated
     time.sleep(2)
@@ -155,11 +174,17 @@ def test_a_killed_node_loses_no_event_and_a_second_node_takes_its_cameras_over(
 def test_a_node_restarted_after_kill_resumes_every_camera(store, vtest, node_process):
     cameras = [file_camera(store, f"Camera {n}", vtest) for n in (1, 2, 3)]
     first = node_process("node-a")
-    wait_until("all live", lambda: all(status_of(c).state == CameraState.LIVE for c in cameras),
-               log=first.log)
+    wait_until(
+        "all live",
+        lambda: all(status_of(c).state == CameraState.LIVE for c in cameras),
+        log=first.log,
+    )
     first.kill()
     # the same node name restarted claims its own leases again without waiting for them to lapse
     second = node_process("node-a")
     frames = {c.pk: frames_of(c) for c in cameras}
-    wait_until("all reading again", lambda: all(frames_of(c) > frames[c.pk] + 5 for c in cameras),
-               log=second.log)
+    wait_until(
+        "all reading again",
+        lambda: all(frames_of(c) > frames[c.pk] + 5 for c in cameras),
+        log=second.log,
+    )

@@ -182,7 +182,7 @@ def _source_checked(
     if parts.username is not None or parts.password is not None:
         if parts.username:
             username = username or unquote(parts.username)
-        if parts.password is not None and password is None:
+        if parts.password is not None and not password:
             password = unquote(parts.password)
         host = parts.hostname if ":" not in parts.hostname else f"[{parts.hostname}]"
         netloc = host if port is None else f"{host}:{port}"

@@ -44,6 +44,11 @@ def _stream_context(request: HttpRequest) -> dict[str, Any]:
 @login_required
 def live_events(request: HttpRequest) -> HttpResponse:
     events = list(selectors.live_events_for(user=request.user)[: selectors.RECENT_EVENTS])
+    # The newest snapshot of each (prefetched, so no query per row).
+    snapshots: dict[int, LiveEventSnapshot | None] = {}
+    for event in events:
+        kept = list(event.snapshots.all())
+        snapshots[event.pk] = kept[-1] if kept else None
     respond_ids = set(
         restrict(
             LiveEvent.objects.filter(pk__in=[e.pk for e in events]),
@@ -54,7 +59,11 @@ def live_events(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "sentinel/live_events.html",
-        {"events": events, "respond_ids": respond_ids, **_stream_context(request)},
+        {
+            "rows": [(event, snapshots[event.pk]) for event in events],
+            "respond_ids": respond_ids,
+            **_stream_context(request),
+        },
     )
 
 
