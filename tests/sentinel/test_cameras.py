@@ -186,3 +186,12 @@ def test_an_armed_camera_and_an_armed_window_treat_the_store_as_closed(store):
     assert schedule.armed_windows == ((0, time(11, 30), time(12, 30)),)
     assert not schedule.is_open(at=monday_noon_denver)
     assert schedule.is_open(at=datetime(2026, 6, 1, 19, 0, tzinfo=UTC))
+
+
+def test_the_camera_pages_speak_french_when_asked(store, member):
+    camera_add(store, "Porte", SourceKind.RTSP, "rtsp://192.0.2.10/s")
+    client = client_for(member.owner)
+    client.cookies["django_language"] = "fr-ca"
+    page = client.get(reverse("sentinel:camera_status")).content.decode()
+    assert "Caméras" in page and "Dernière image" in page
+    assert "Événements en direct" in client.get(reverse("sentinel:live_events")).content.decode()
