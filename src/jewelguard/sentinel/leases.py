@@ -17,6 +17,9 @@ from django.utils import timezone
 
 from jewelguard.sentinel.models import Camera, CameraLease
 
+# Free leases looked at per claim on SQLite, where each is tried in turn.
+CANDIDATES_MAX = 1000
+
 
 def _leases_ensure() -> None:
     missing = Camera.objects.filter(enabled=True, lease__isnull=True).values_list("pk", flat=True)
@@ -66,7 +69,7 @@ def camera_leases_claim(*, node_name: str, ttl: timedelta, limit: int) -> list[i
         candidates = list(
             CameraLease.objects.filter(free, camera__enabled=True)
             .order_by("camera_id")
-            .values_list("camera_id", flat=True)[: room * 2]
+            .values_list("camera_id", flat=True)[:CANDIDATES_MAX]
         )
         for camera_id in candidates:
             if len(held) >= limit:

@@ -506,7 +506,11 @@ def _open_or_update(
 
 def _decide(*, event: LiveEvent, user: User, state: str, kind: str, text: str) -> LiveEvent:
     with transaction.atomic():
-        locked = LiveEvent.objects.select_for_update().select_related("camera").get(pk=event.pk)
+        locked = (
+            LiveEvent.objects.select_for_update(of=("self",))
+            .select_related("camera")
+            .get(pk=event.pk)
+        )
         if locked.ended_at is not None:
             raise LiveEventError("state", _("This event has ended."))
         if locked.state != LiveEventState.SUSPECTED:
@@ -555,7 +559,9 @@ def live_event_end(
     *, event: LiveEvent, user: User | None = None, at: datetime | None = None
 ) -> LiveEvent:
     """End an event in progress (by a person, or after its quiet period); a no-op once ended."""
-    locked = LiveEvent.objects.select_for_update().select_related("camera").get(pk=event.pk)
+    locked = (
+        LiveEvent.objects.select_for_update(of=("self",)).select_related("camera").get(pk=event.pk)
+    )
     if locked.ended_at is not None:
         return locked
     now = at or timezone.now()
