@@ -68,7 +68,7 @@ def test_nodes_claiming_at_the_same_moment_never_take_the_same_camera(store):
         try:
             start.wait()
             results[name] = camera_leases_claim(node_name=name, ttl=TTL, limit=3)
-        except BaseException as error:  # noqa: BLE001 - reported below
+        except BaseException as error:
             errors.append(error)
         finally:
             close_old_connections()
