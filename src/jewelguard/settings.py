@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "jewelguard.playbook",
     "jewelguard.assessment",
     "jewelguard.intel",
+    "jewelguard.sentinel",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

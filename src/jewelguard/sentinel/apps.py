@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SentinelConfig(AppConfig):
+    name = "jewelguard.sentinel"
+    label = "sentinel"
+    verbose_name = _("Sentinel")
