@@ -60,7 +60,7 @@ class CropSettings:
     # Overlapping crops merge into one square while it stays this small.
     max_merged_side: int = 320
     # Past this many crops, or crops covering most of the frame, look at the whole frame.
-    max_crops: int = 6
+    max_crops: int = 8
     max_area_fraction: float = 1.5
 
 
@@ -80,15 +80,33 @@ def crops_plan(
     """
     limit = min(width, height)
     crops: list[list[float]] = []
+    tile = min(settings.min_side, limit)
     for left, top, w, h in regions:
-        side = min(max(max(w, h) * (1 + 2 * settings.margin), settings.min_side), limit)
-        crops.append(_square(left, top, left + w, top + h, side))
+        side = max(max(w, h) * (1 + 2 * settings.margin), settings.min_side)
+        if side <= settings.max_merged_side:
+            crops.append(_square(left, top, left + w, top + h, min(side, limit)))
+            continue
+        # A large region (a group, a person close to the camera): overlapping tiles, so
+        # that people stay large in the model's input.
+        pad = tile * settings.margin / 2
+        x1, y1 = max(0.0, left - pad), max(0.0, top - pad)
+        x2, y2 = min(float(width), left + w + pad), min(float(height), top + h + pad)
+        step = tile * 0.75
+        columns = max(1, math.ceil((x2 - x1 - tile) / step) + 1)
+        rows = max(1, math.ceil((y2 - y1 - tile) / step) + 1)
+        for row in range(rows):
+            for column in range(columns):
+                cx = x1 + tile / 2 + column * step
+                cy = y1 + tile / 2 + row * step
+                crops.append([cx - tile / 2, cy - tile / 2, cx + tile / 2, cy + tile / 2])
     merged = True
     while merged and len(crops) > 1:
         merged = False
         for i in range(len(crops)):
             for j in range(i + 1, len(crops)):
                 a, b = crops[i], crops[j]
+                if (a[2] - a[0]) + (b[2] - b[0]) > 2 * settings.max_merged_side:
+                    continue
                 if not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]):
                     continue
                 x1, y1 = min(a[0], b[0]), min(a[1], b[1])

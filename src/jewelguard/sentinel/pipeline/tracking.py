@@ -64,7 +64,8 @@ class PersonTracker:
         # norfair wraps a plain callable as a slow per-pair distance and warns; the
         # vectorised form takes whole arrays.
         self._tracker.distance_function = VectorizedDistance(_distance)
-        self._paths: dict[int, deque[tuple[float, Point]]] = {}
+        # track id -> (at_s, foot point in pixels, box height in pixels), oldest first
+        self._paths: dict[int, deque[tuple[float, Point, float]]] = {}
 
     def update(self, *, boxes: list[Box], at_s: float, width: int, height: int) -> list[Track]:
         """Match this frame's boxes to tracks; the tracks seen in this frame, by id."""
@@ -90,15 +91,17 @@ class PersonTracker:
             if detection is None or id(detection.data) not in seen:
                 continue  # not seen in this frame: no box to show for it
             box: Box = detection.data
-            foot = ((box.left + box.width / 2) / width, (box.top + box.height) / height)
+            foot = (box.left + box.width / 2, box.top + box.height)
             path = self._paths.setdefault(obj.id, deque(maxlen=self.settings.path_length))
-            path.append((at_s, foot))
+            path.append((at_s, foot, box.height))
+            pixels_per_s, heights_per_s = self._speed(path)
             tracks.append(
                 Track(
                     track_id=obj.id,
                     box=box,
-                    speed=self._speed(path, width=width, height=height),
-                    path=tuple(point for _, point in path),
+                    speed=pixels_per_s / width,
+                    path=tuple((x / width, y / height) for _, (x, y), _ in path),
+                    speed_heights=heights_per_s,
                 )
             )
         for gone in set(self._paths) - alive:
@@ -106,17 +109,13 @@ class PersonTracker:
         tracks.sort(key=lambda track: track.track_id)
         return tracks
 
-    def _speed(self, path: deque[tuple[float, Point]], *, width: int, height: int) -> float:
-        """Foot point speed over the recent path, in frame widths per second."""
-        now, (x, y) = path[-1]
-        start = None
-        for at_s, point in path:
-            if now - at_s <= self.settings.speed_window_s:
-                start = (at_s, point)
-                break
-        if start is None or now - start[0] <= 0:
-            return 0.0
-        then, (x0, y0) = start
-        # Both axes in frame widths, so a step across and a step down the frame weigh alike.
-        dx, dy = x - x0, (y - y0) * height / width
-        return math.hypot(dx, dy) / (now - then)
+    def _speed(self, path: deque[tuple[float, Point, float]]) -> tuple[float, float]:
+        """Foot point speed over the recent path: pixels and body heights per second."""
+        now, (x, y), _ = path[-1]
+        window = [entry for entry in path if now - entry[0] <= self.settings.speed_window_s]
+        then, (x0, y0), _ = window[0]
+        if now - then <= 0:
+            return 0.0, 0.0
+        pixels_per_s = math.hypot(x - x0, y - y0) / (now - then)
+        body = float(np.median([h for _, _, h in window]))
+        return pixels_per_s, pixels_per_s / max(body, 1.0)

@@ -60,6 +60,9 @@ class Track:
     # Recent foot points (bottom centre of the box) as fractions of the frame, oldest first:
     # where the person came from and which way they went.
     path: tuple[Point, ...] = ()
+    # The same speed in the person's own body heights per second: unlike frame widths, it
+    # does not depend on how wide the camera sees (walking is about 1, running 2.5 to 4).
+    speed_heights: float = 0.0
 
 
 @dataclass(frozen=True)

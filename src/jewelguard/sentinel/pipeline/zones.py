@@ -49,7 +49,7 @@ class ZoneEntry:
     track_id: int
     zone: str
     at_s: float
-    speed: float  # frame widths per second when they came in
+    speed: float  # body heights per second when they came in
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ class ZoneExit:
     track_id: int
     zone: str
     at_s: float
-    speed: float
+    speed: float  # body heights per second when they left
     dwell_s: float
 
 
@@ -90,12 +90,14 @@ class ZonePresence:
                 for zone in self.zones
                 if foot is not None and point_in_polygon(point=foot, polygon=zone.polygon)
             )
-            self._last_seen[track.track_id] = (at_s, track.speed)
+            self._last_seen[track.track_id] = (at_s, track.speed_heights)
             for name in names:
                 if (track.track_id, name) not in self._since:
                     self._since[(track.track_id, name)] = at_s
                     entries.append(
-                        ZoneEntry(track_id=track.track_id, zone=name, at_s=at_s, speed=track.speed)
+                        ZoneEntry(
+                            track_id=track.track_id, zone=name, at_s=at_s, speed=track.speed_heights
+                        )
                     )
             for (track_id, name), since in list(self._since.items()):
                 if track_id == track.track_id and name not in names:
@@ -105,7 +107,7 @@ class ZonePresence:
                             track_id=track_id,
                             zone=name,
                             at_s=at_s,
-                            speed=track.speed,
+                            speed=track.speed_heights,
                             dwell_s=at_s - since,
                         )
                     )
