@@ -224,3 +224,19 @@ def test_the_other_member_may_not_follow_the_store_topic(store, other_member):
     client = client_for(other_member.owner)
     url = reverse("core:events_stream") + f"?topic={topic_for_store(store_id=store.pk)}"
     assert client.get(url).status_code == 403
+
+
+def test_the_pipeline_timeline_and_snapshot_become_the_event_evidence(store, camera):
+    from jewelguard.sentinel.pipeline.types import TimelineEntry
+
+    steps = (
+        TimelineEntry(at_s=8.0, text="person 4 entered showcase 'Front case'"),
+        TimelineEntry(at_s=9.5, text="person 5 entered showcase 'Front case'"),
+    )
+    event, _ = live_event_open_or_update(
+        camera=camera, hit=hit(at_s=10.0, timeline=steps), snapshot_jpeg=JPEG
+    )
+    entries = list(event.entries.all())
+    assert [e.kind for e in entries] == [EntryKind.OBSERVED, EntryKind.OBSERVED, EntryKind.OPENED]
+    assert entries[0].text == "person 4 entered showcase 'Front case'"
+    assert (entries[2].at - entries[0].at).total_seconds() == pytest.approx(2.0)

@@ -199,6 +199,8 @@ class LiveEvent(models.Model):
 
 
 class EntryKind(models.TextChoices):
+    # A step the rules saw before the event opened (a person entering a zone, say).
+    OBSERVED = "observed", _("Observed")
     OPENED = "opened", _("Opened")
     UPDATED = "updated", _("Updated")
     CONFIRMED = "confirmed", _("Confirmed")

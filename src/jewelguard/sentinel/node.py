@@ -65,6 +65,9 @@ class HitPersisted:
     event_id: int
     opened: bool
     latency_s: float
+    # Of which: waiting for the analyser, the analysis itself, then writing the event.
+    waited_s: float = 0.0
+    analysed_s: float = 0.0
 
 
 @dataclass
@@ -153,6 +156,8 @@ class CameraWorker:
         )
         self.published_state = ""
         self.published_at = 0.0
+        # The analyzer's clock: seconds since this worker began, never negative, never back.
+        self.began = time.monotonic()
 
     def start(self) -> None:
         self.reader.start()
@@ -307,7 +312,6 @@ class CameraWorker:
         schedule: Schedule = camera_schedule(camera=self.camera)
         schedule_at = time.monotonic()
         period = 1.0 / max(0.2, self.camera.detect_fps)
-        started = time.monotonic()
         last = 0.0
         setup = camera_setup(camera=self.camera)
         preview_at = -PREVIEW_EVERY_S
@@ -316,6 +320,10 @@ class CameraWorker:
                 image, read_at, wall = self.frames.get(timeout=0.5)
             except queue.Empty:
                 continue
+            # Only the newest frame is worth analysing; older ones are the past.
+            with contextlib.suppress(queue.Empty):
+                while True:
+                    image, read_at, wall = self.frames.get_nowait()
             if read_at - last < period * 0.9:
                 continue
             last = read_at
@@ -323,10 +331,13 @@ class CameraWorker:
                 schedule = camera_schedule(camera=self.camera)
                 schedule_at = time.monotonic()
                 close_old_connections()
+            picked_at = time.monotonic()
             small = _fit(image, setup.detect_width, setup.detect_height)
             try:
                 result = analyzer.frame(
-                    image=small, at_s=read_at - started, is_open=schedule.is_open(at=wall)
+                    image=small,
+                    at_s=max(0.0, read_at - self.began),
+                    is_open=schedule.is_open(at=wall),
                 )
             except Exception:
                 logger.exception(
@@ -334,8 +345,11 @@ class CameraWorker:
                 )
                 analyzer = self.factory(setup)
                 continue
+            analysed_at = time.monotonic()
             for hit in result.hits:
-                self._persist(hit, small, read_at, wall)
+                self._persist(
+                    hit, small, wall, timing=(read_at, picked_at - read_at, analysed_at - picked_at)
+                )
             if time.monotonic() - preview_at > PREVIEW_EVERY_S:
                 preview_at = time.monotonic()
                 self._preview(small)
@@ -351,11 +365,17 @@ class CameraWorker:
         except OSError:
             logger.warning("%s: the latest picture could not be kept", self.label)
 
-    def _persist(self, hit: RuleHit, image: Frame, read_at: float, wall: datetime) -> None:
+    def _persist(
+        self, hit: RuleHit, image: Frame, wall: datetime, *, timing: tuple[float, float, float]
+    ) -> None:
+        read_at, waited, analysed = timing
         import cv2
 
-        ok, encoded = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, 80])
-        jpeg = encoded.tobytes() if ok else None
+        # The pipeline's own snapshot has the people boxed; else the frame as analysed.
+        jpeg: bytes | None = hit.snapshot_jpeg or None
+        if jpeg is None:
+            ok, encoded = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, 80])
+            jpeg = encoded.tobytes() if ok else None
         for attempt in range(3):
             try:
                 event, opened = live_event_open_or_update(
@@ -377,6 +397,8 @@ class CameraWorker:
                     event_id=event.pk,
                     opened=opened,
                     latency_s=time.monotonic() - read_at,
+                    waited_s=waited,
+                    analysed_s=analysed,
                 )
             )
 

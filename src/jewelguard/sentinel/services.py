@@ -48,6 +48,7 @@ ZONES_MAX = 32
 MASKS_MAX = 16
 POLYGON_POINTS_MAX = 64
 SNAPSHOTS_PER_EVENT_MAX = 20
+TIMELINE_STEPS_MAX = 10
 SNAPSHOT_BYTES_MAX = 2 * 1024 * 1024
 QUIET_PERIOD = timedelta(seconds=60)
 URL_MAX = 500
@@ -476,6 +477,16 @@ def _open_or_update(
                 summary=summary,
                 started_at=now,
                 last_hit_at=now,
+            )
+        # How the rule came to fire, as the pipeline tells it, placed before the opening.
+        for step in hit.timeline[-TIMELINE_STEPS_MAX:]:
+            before = timedelta(seconds=max(0.0, min(3600.0, hit.at_s - step.at_s)))
+            LiveEventEntry.objects.create(
+                event=event,
+                at=now - before,
+                kind=EntryKind.OBSERVED,
+                text=str(step.text)[:300],
+                people=hit.people,
             )
         LiveEventEntry.objects.create(
             event=event, at=now, kind=EntryKind.OPENED, text=summary, people=hit.people
