@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from jewelguard.config import ConfigError
+from jewelguard.config import load as config_load
 from jewelguard.core.models import AuditEntry, Event
 from jewelguard.sentinel.credentials import (
     CredentialError,
@@ -40,13 +42,23 @@ def test_credentials_are_put_back_into_the_address_only_for_the_decoder():
     assert url == "rtsp://ad%20min:p%40ss%3A%2F@10.0.0.5:554/s1"
 
 
-def test_a_password_is_unreadable_once_the_key_changes(monkeypatch):
+def test_a_password_is_unreadable_once_the_key_changes(settings):
     token = password_encrypt(password=SECRET)
     assert SECRET not in token
     assert password_decrypt(token=token) == SECRET
-    monkeypatch.setenv("JEWELGUARD_SENTINEL_KEY", "x" * 43 + "=")
+    settings.JEWELGUARD_SENTINEL_KEY = "x" * 43 + "="
     with pytest.raises(CredentialError):
         password_decrypt(token=token)
+    # and a token made with the explicit key reads back with it
+    assert password_decrypt(token=password_encrypt(password=SECRET)) == SECRET
+
+
+@pytest.mark.parametrize("bad", ["short", "x" * 44, "é" * 44])
+def test_a_malformed_sentinel_key_stops_the_start_naming_the_variable(bad):
+    with pytest.raises(ConfigError) as refused:
+        config_load({"JEWELGUARD_DEBUG": "1", "JEWELGUARD_SENTINEL_KEY": bad})
+    assert "JEWELGUARD_SENTINEL_KEY" in str(refused.value)
+    assert bad not in str(refused.value)
 
 
 @pytest.mark.django_db

@@ -9,7 +9,6 @@ node then reports the camera failed, and a member enters the password again).
 from __future__ import annotations
 
 import base64
-import os
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from cryptography.fernet import Fernet, InvalidToken
@@ -26,7 +25,7 @@ class CredentialError(Exception):
 
 
 def _fernet() -> Fernet:
-    explicit = os.environ.get(KEY_VARIABLE, "").strip()
+    explicit = getattr(settings, KEY_VARIABLE, "")
     if explicit:
         return Fernet(explicit.encode())
     derived = HKDF(
