@@ -195,3 +195,21 @@ def test_the_camera_pages_speak_french_when_asked(store, member):
     page = client.get(reverse("sentinel:camera_status")).content.decode()
     assert "Caméras" in page and "Dernière image" in page
     assert "Événements en direct" in client.get(reverse("sentinel:live_events")).content.decode()
+
+
+def test_armed_windows_typed_in_the_form_are_kept_and_shown_back(store, member):
+    camera = camera_add(store, "Door", SourceKind.RTSP, "rtsp://192.0.2.10/s")
+    client = client_for(member.owner)
+    url = reverse("sentinel:camera_edit", args=[camera.pk])
+    form = {**FORM, "store": store.pk, "armed_windows": "Monday 12:00-13:00\n\nsunday 0:00-08:00"}
+    assert client.post(url, form).status_code == 302
+    camera.refresh_from_db()
+    assert camera.armed_windows == [[0, "12:00", "13:00"], [6, "00:00", "08:00"]]
+    assert "monday 12:00-13:00" in client.get(url).content.decode()
+    # a window that does not read is refused on its field, and nothing changes
+    page = client.post(url, {**form, "armed_windows": "someday 12:00-13:00"}).content.decode()
+    assert "such as: monday 22:00-23:59" in page
+    refused = client.post(url, {**form, "armed_windows": "monday 13:00-12:00"}).content.decode()
+    assert "Each armed window is a weekday and two times" in refused
+    camera.refresh_from_db()
+    assert camera.armed_windows == [[0, "12:00", "13:00"], [6, "00:00", "08:00"]]

@@ -18,7 +18,7 @@ from jewelguard.accounts.models import User
 from jewelguard.core.errors import ServiceError
 from jewelguard.core.permissions import Action, object_get_or_refuse, restrict
 from jewelguard.sentinel import selectors, services
-from jewelguard.sentinel.forms import CameraForm
+from jewelguard.sentinel.forms import CameraForm, armed_windows_text
 from jewelguard.sentinel.models import Camera, LiveEvent, LiveEventSnapshot
 from jewelguard.sentinel.permissions import LiveEventAction
 from jewelguard.sentinel.pipeline.types import ZONE_KINDS
@@ -148,6 +148,7 @@ def camera_create(request: HttpRequest) -> HttpResponse:
                 username=data["username"],
                 password=data["password"],
                 arming=data["arming"],
+                armed_windows=data["armed_windows"],
                 detect_fps=data["detect_fps"],
                 enabled=data["enabled"],
             )
@@ -176,6 +177,7 @@ def camera_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "url": camera.url,
         "username": camera.username,
         "arming": camera.arming,
+        "armed_windows": armed_windows_text(camera.armed_windows),
         "detect_fps": camera.detect_fps,
         "enabled": camera.enabled,
     }
@@ -193,7 +195,7 @@ def camera_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 username=data["username"],
                 password=password,
                 arming=data["arming"],
-                armed_windows=camera.armed_windows,
+                armed_windows=data["armed_windows"],
                 detect_fps=data["detect_fps"],
                 enabled=data["enabled"],
             )

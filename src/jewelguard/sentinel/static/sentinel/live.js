@@ -71,19 +71,22 @@
     const topics = JSON.parse(holder.dataset.topics || "[]");
     if (!topics.length || !window.EventSource) return;
     const after = JSON.parse(document.getElementById("sentinel-stream-after").textContent);
-    const query = new URLSearchParams();
-    for (const topic of topics) query.append("topic", topic);
-    query.set("last_event_id", String(after));
     const status = document.getElementById("live-status");
-    const source = new EventSource(`${holder.dataset.streamUrl}?${query}`);
-    source.addEventListener("open", () => { status.textContent = status.dataset.connected; });
-    source.addEventListener("error", () => { status.textContent = status.dataset.lost; });
-    source.addEventListener("message", (message) => {
-      const data = JSON.parse(message.data);
-      const payload = data.payload || {};
-      const body = document.getElementById("live-events-body");
-      if (payload.type === "live_event" && body) eventRow(body, payload);
-      if (payload.type === "camera_status") cameraRow(payload);
-    });
+    // A stream carries at most 10 topics: a member with more stores gets one per ten.
+    for (let start = 0; start < topics.length; start += 10) {
+      const query = new URLSearchParams();
+      for (const topic of topics.slice(start, start + 10)) query.append("topic", topic);
+      query.set("last_event_id", String(after));
+      const source = new EventSource(`${holder.dataset.streamUrl}?${query}`);
+      source.addEventListener("open", () => { status.textContent = status.dataset.connected; });
+      source.addEventListener("error", () => { status.textContent = status.dataset.lost; });
+      source.addEventListener("message", (message) => {
+        const data = JSON.parse(message.data);
+        const payload = data.payload || {};
+        const body = document.getElementById("live-events-body");
+        if (payload.type === "live_event" && body) eventRow(body, payload);
+        if (payload.type === "camera_status") cameraRow(payload);
+      });
+    }
   });
 })();
