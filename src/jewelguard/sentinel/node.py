@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from django.db import close_old_connections
+from django.db import close_old_connections, transaction
 from django.utils import timezone
 
 from jewelguard.sentinel.credentials import (
@@ -507,11 +507,17 @@ def node_run(
                     workers[camera_id] = worker
                     worker.start()
                     logger.info("%s: read by node %s", worker.label, node_name)
-            for worker in list(workers.values()):
-                try:
-                    worker.status_write()
-                except Exception:
-                    logger.exception("%s: status could not be written", worker.label)
+            try:
+                # One commit for every camera's status, not one each.
+                with transaction.atomic():
+                    for worker in list(workers.values()):
+                        try:
+                            with transaction.atomic():
+                                worker.status_write()
+                        except Exception:
+                            logger.exception("%s: status could not be written", worker.label)
+            except Exception:
+                logger.exception("sentinel node %s: statuses could not be written", node_name)
             try:
                 live_events_end_quiet(camera_ids=sorted(workers), quiet=options.quiet)
             except Exception:
