@@ -240,9 +240,3 @@ def test_the_pipeline_timeline_and_snapshot_become_the_event_evidence(store, cam
     assert [e.kind for e in entries] == [EntryKind.OBSERVED, EntryKind.OBSERVED, EntryKind.OPENED]
     assert entries[0].text == "person 4 entered showcase 'Front case'"
     assert (entries[2].at - entries[0].at).total_seconds() == pytest.approx(2.0)
-
-
-def test_signed_in_people_find_the_live_events_page_in_the_menu(member, client):
-    assert reverse("sentinel:live_events") not in client.get("/").content.decode()
-    page = client_for(member.owner).get("/").content.decode()
-    assert f'href="{reverse("sentinel:live_events")}"' in page
