@@ -7,6 +7,7 @@ start-up with a message naming the variable, rather than failing on the first re
 
 from __future__ import annotations
 
+import base64
 import ipaddress
 import os
 import secrets
@@ -61,6 +62,8 @@ class Config:
     # Live updates: how long events are kept for replay, how often an idle stream says so.
     events_retention_days: int = 7
     events_heartbeat_seconds: int = 15
+    # The Fernet key camera passwords are encrypted with; empty: derived from the secret key.
+    sentinel_key: str = field(default="", repr=False)
 
 
 def _flag(env: dict[str, str], name: str, default: bool) -> bool:
@@ -145,6 +148,24 @@ def _local_secret_key(data_dir: Path) -> str:
     return key
 
 
+def _sentinel_key(env: dict[str, str]) -> str:
+    """A Fernet key: 32 bytes in URL-safe base64 (44 characters), as Fernet.generate_key()."""
+    raw = env.get("JEWELGUARD_SENTINEL_KEY", "").strip()
+    if raw == "":
+        return ""
+    try:
+        decoded = base64.urlsafe_b64decode(raw.encode("ascii"))
+    except (ValueError, UnicodeEncodeError):
+        decoded = b""
+    if len(raw) != 44 or len(decoded) != 32:
+        raise ConfigError(
+            "JEWELGUARD_SENTINEL_KEY is not a Fernet key: 44 characters of URL-safe base64, "
+            "e.g. from `python3 -c 'import base64, os; "
+            "print(base64.urlsafe_b64encode(os.urandom(32)).decode())'`"
+        )
+    return raw
+
+
 def load(env: dict[str, str] | None = None) -> Config:
     """Read and check the configuration; raise ConfigError naming the first bad variable."""
     env = dict(os.environ) if env is None else env
@@ -227,4 +248,5 @@ def load(env: dict[str, str] | None = None) -> Config:
         events_heartbeat_seconds=_int(
             env, "JEWELGUARD_EVENTS_HEARTBEAT_SECONDS", 15, low=1, high=300
         ),
+        sentinel_key=_sentinel_key(env),
     )

@@ -27,6 +27,8 @@ JEWELGUARD_CONTACT_RECIPIENTS = CONFIG.contact_recipients
 JEWELGUARD_MEDIA_RECIPIENTS = CONFIG.media_recipients
 JEWELGUARD_EVENTS_RETENTION_DAYS = CONFIG.events_retention_days
 JEWELGUARD_EVENTS_HEARTBEAT_SECONDS = CONFIG.events_heartbeat_seconds
+# Camera passwords: the Fernet key, or empty to derive one from SECRET_KEY (sentinel.credentials).
+JEWELGUARD_SENTINEL_KEY = CONFIG.sentinel_key
 # Without Redis, a live stream looks for new events this often (seconds).
 JEWELGUARD_EVENTS_POLL_SECONDS = 0.25
 
@@ -37,6 +39,7 @@ INSTALLED_APPS = [
     "jewelguard.playbook",
     "jewelguard.assessment",
     "jewelguard.intel",
+    "jewelguard.sentinel",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -22,6 +22,7 @@ urlpatterns = [
     path("pledge/", include("jewelguard.pledge.urls")),
     path("playbook/", include("jewelguard.playbook.urls")),
     path("assessment/", include("jewelguard.assessment.urls")),
+    path("sentinel/", include("jewelguard.sentinel.urls")),
     # /map, /stats, /incidents/...: the intel room names its own paths from the root.
     path("", include("jewelguard.intel.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

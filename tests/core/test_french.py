@@ -50,7 +50,7 @@ def catalogue_problems(po: polib.POFile) -> list[str]:
 
 def test_every_room_and_the_site_has_a_catalogue():
     rooms = {path.relative_to(SOURCE).parts[0] for path in CATALOGUES}
-    assert rooms == {"assessment", "intel", "locale", "playbook", "pledge"}
+    assert rooms == {"assessment", "intel", "locale", "playbook", "pledge", "sentinel"}
 
 
 @pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: str(p.relative_to(SOURCE)))

@@ -57,6 +57,12 @@ class Track:
     # Speed of the box's foot point in frame widths per second (size-independent).
     speed: float
     zones: tuple[str, ...] = ()
+    # Recent foot points (bottom centre of the box) as fractions of the frame, oldest first:
+    # where the person came from and which way they went.
+    path: tuple[Point, ...] = ()
+    # The same speed in the person's own body heights per second: unlike frame widths, it
+    # does not depend on how wide the camera sees (walking is about 1, running 2.5 to 4).
+    speed_heights: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -67,6 +73,14 @@ class SoundEvent:
     end_s: float
     label: str
     confidence: float
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One step of how a rule came to fire, in seconds from the stream's start."""
+
+    at_s: float
+    text: str  # one plain sentence: "person 4 entered showcase 'Front case' at 0.61 frame widths/s"
 
 
 @dataclass(frozen=True)
@@ -81,6 +95,11 @@ class RuleHit:
     zone: str | None
     summary: str  # one plain sentence: "2 people entered the showcase zone fast while open"
     track_ids: tuple[int, ...] = ()
+    # Evidence: the frame the rule fired on with the people boxed (JPEG), the people's tracks,
+    # and the steps that led to the hit.
+    snapshot_jpeg: bytes = b""
+    tracks: tuple[Track, ...] = ()
+    timeline: tuple[TimelineEntry, ...] = ()
 
 
 @dataclass(frozen=True)
