@@ -38,3 +38,18 @@ class AssessmentPolicy:
 
 def assessment_policies_register() -> None:
     policy_register(kind=Assessment, policy=AssessmentPolicy())
+
+
+def assessment_stores_visible(*, user: Who) -> QuerySet[Store]:
+    """The stores whose assessments (reports, progress, history, peers) ``user`` may read.
+
+    The same rule as ``AssessmentPolicy`` for viewing, so that a store's history is open to
+    exactly those who may open each of its assessments.
+    """
+    if not isinstance(user, User) or not user.is_active:
+        return Store.objects.none()
+    if user_is_admin(user=user):
+        return Store.objects.all()
+    if user.role == Role.ANALYST:
+        return Store.objects.filter(member__in=members_granted_to(analyst=user))
+    return restrict(Store.objects.all(), user=user, action=StoreAction.EDIT)

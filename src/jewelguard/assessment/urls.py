@@ -2,8 +2,22 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+
+from jewelguard.assessment import views_report
 
 app_name = "assessment"
 
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    # The report, progress, peers, sharing with an analyst, the analysts' portfolio.
+    path("<int:pk>/report/", views_report.report_page, name="report"),
+    path("<int:pk>/report.pdf", views_report.report_pdf, name="report_pdf"),
+    path("<int:pk>/report.html", views_report.report_html, name="report_html"),
+    path("<int:pk>/progress/", views_report.progress_page, name="progress"),
+    path("<int:pk>/peers/", views_report.peers_page, name="peers"),
+    path("stores/<int:store_pk>/history/", views_report.history_page, name="history"),
+    path("sharing/", views_report.sharing_page, name="sharing"),
+    path("sharing/<int:grant_pk>/revoke/", views_report.sharing_revoke, name="sharing_revoke"),
+    path("portfolio/", views_report.portfolio_page, name="portfolio"),
+    path("portfolio/<slug:table>.csv", views_report.portfolio_csv, name="portfolio_csv"),
+]
