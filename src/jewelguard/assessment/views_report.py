@@ -141,6 +141,7 @@ def peers_page(request: HttpRequest, pk: int) -> HttpResponse:
             "view": view if isinstance(view, peers.PeerView) else None,
             "refusal": view if isinstance(view, peers.PeerRefusal) else None,
             "min_peers": peers.MIN_PEERS,
+            "kind_label": ", ".join(view.kind) if isinstance(view, peers.PeerView) else "",
         },
     )
 
