@@ -27,14 +27,23 @@ LEVEL_COLOURS: dict[Level, str] = {
 BAR_WIDTH = 640
 BAR_LABEL = 190
 BAR_PLOT = 380
-BAR_ROW = 26
+BAR_ROW = 30
+# A label longer than this wraps to a second line (at a space), so it stays in its column.
+BAR_LABEL_CHARS = 28
 BAR_TOP = 10
 BAR_BOTTOM = 28
 
 
 @dataclass(frozen=True)
+class LabelLine:
+    text: str
+    y: float
+
+
+@dataclass(frozen=True)
 class RiskBar:
     label: str
+    label_lines: tuple[LabelLine, ...]
     value_label: str
     level_label: str
     colour: str
@@ -63,15 +72,37 @@ class RiskChart:
     ticks: tuple[Tick, ...]
 
 
+def label_wrap(text: str, *, width: int = BAR_LABEL_CHARS) -> tuple[str, ...]:
+    """``text`` in at most two lines of about ``width`` characters, broken at spaces."""
+    if len(text) <= width:
+        return (text,)
+    words = text.split()
+    first = ""
+    for index, word in enumerate(words):
+        candidate = f"{first} {word}".strip()
+        if len(candidate) > width and first:
+            rest = " ".join(words[index:])
+            return (first, rest if len(rest) <= width + 4 else rest[: width + 3] + "…")
+        first = candidate
+    return (text,)
+
+
 def risk_chart(*, scores: Sequence[ScenarioScore]) -> RiskChart:
     """One horizontal bar per scenario, highest risk first, on the 0 to 100 scale."""
     bars: list[RiskBar] = []
     for index, score in enumerate(scores):
         y = BAR_TOP + index * BAR_ROW
         width = BAR_PLOT * min(max(score.risk, 0.0), RISK_MAX) / RISK_MAX
+        lines = label_wrap(score.title)
+        middle = y + BAR_ROW / 2 + 4
+        first_y = middle - 6.5 * (len(lines) - 1)
         bars.append(
             RiskBar(
                 label=score.title,
+                label_lines=tuple(
+                    LabelLine(text=line, y=round(first_y + 13 * i, 1))
+                    for i, line in enumerate(lines)
+                ),
                 value_label=f"{score.risk:g}",
                 level_label=score.level_label,
                 colour=LEVEL_COLOURS[score.level],
