@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.utils import translation
+from django_tasks_db.models import DBTaskResult
 
 from jewelguard.accounts.models import StaffRight
 from jewelguard.assessment.models import Assessment
@@ -11,7 +12,7 @@ from jewelguard.assessment.report import report_build, report_html, report_pdf
 from jewelguard.assessment.selectors import assessment_result
 from jewelguard.assessment.services import answer_put
 from tests.assessment.report_helpers import assessment_taken, flat, pdf_text
-from tests.conftest import client_for
+from tests.conftest import client_for, run_queued_tasks
 from tests.factories import (
     AdminFactory,
     AnalystFactory,
@@ -111,6 +112,25 @@ def test_an_unchanged_report_is_served_from_storage_and_a_new_answer_rebuilds_it
     again = report_pdf(report=report_build(assessment=Assessment.objects.get(pk=assessment.pk)))
     assert "Front Range Fine Jewelry" in pdf_text(again)
     assert len(list(documents_dir.rglob("*.pdf"))) == 2
+
+
+def test_opening_the_report_has_the_worker_set_its_pdf_before_the_download(
+    transactional_db, member_client, assessment, documents_dir
+):
+    # when the member opens the report page
+    assert member_client.get(f"/assessment/{assessment.pk}/report/").status_code == 200
+    # then the worker sets the PDF, and the download reads that very file
+    assert not list(documents_dir.rglob("*.pdf"))
+    assert DBTaskResult.objects.filter(status="READY").count() == 1
+    run_queued_tasks()
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+    stored = list(documents_dir.rglob("*.pdf"))
+    assert len(stored) == 1
+    response = member_client.get(f"/assessment/{assessment.pk}/report.pdf")
+    assert response.content == stored[0].read_bytes()
+    # and opening the page again queues nothing more
+    member_client.get(f"/assessment/{assessment.pk}/report/")
+    assert not DBTaskResult.objects.filter(status="READY").exists()
 
 
 def test_hostile_answers_are_shown_as_text_not_markup(store):

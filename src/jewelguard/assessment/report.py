@@ -32,7 +32,12 @@ from jewelguard.assessment.scoring import AnswerValue, question_applies
 from jewelguard.assessment.selectors import assessment_answers, assessment_result
 from jewelguard.core.brand import COLOURS, brand_css, font_files
 from jewelguard.core.content import content_language
-from jewelguard.core.documents import design_version, document_cached, document_fingerprint
+from jewelguard.core.documents import (
+    design_version,
+    document_cached,
+    document_fingerprint,
+    document_storage,
+)
 
 DOCUMENT_TEMPLATE = "assessment/report_document.html"
 STYLESHEET = "assessment/report.css"
@@ -222,14 +227,25 @@ def report_pdf_render(*, html: str) -> bytes:
     return bytes(document.write_pdf())
 
 
-def report_pdf(*, report: AssessmentReport) -> bytes:
-    """The report as a PDF, from the documents storage when the same report was built."""
+def report_pdf_name(*, report: AssessmentReport) -> tuple[str, str]:
+    """Where the report's PDF is stored (named by its HTML and the design), and that HTML."""
     html = report_html(report=report, standalone=False)
     fingerprint = document_fingerprint(
         inputs={"html": hashlib.sha256(html.encode()).hexdigest()}, design=report_design()
     )
-    name = f"assessment/reports/{report.assessment_id}/{report.language}-{fingerprint}.pdf"
+    return f"assessment/reports/{report.assessment_id}/{report.language}-{fingerprint}.pdf", html
+
+
+def report_pdf(*, report: AssessmentReport) -> bytes:
+    """The report as a PDF, from the documents storage when the same report was built."""
+    name, html = report_pdf_name(report=report)
     return document_cached(name=name, build=lambda: report_pdf_render(html=html))
+
+
+def report_pdf_stored(*, report: AssessmentReport) -> bool:
+    """Whether this very report's PDF is in the documents storage already."""
+    name, _html = report_pdf_name(report=report)
+    return document_storage().exists(name)
 
 
 def report_title() -> str:

@@ -23,11 +23,13 @@ from jewelguard.accounts.permissions import member_of
 from jewelguard.assessment import peers, portfolio, progress, report
 from jewelguard.assessment.models import Assessment
 from jewelguard.assessment.permissions import assessment_stores_visible
+from jewelguard.assessment.tasks import report_prepare
 from jewelguard.core.brand import COLOURS
 from jewelguard.core.content import content_language
 from jewelguard.core.errors import ServiceError
 from jewelguard.core.forms import database_id_fits
 from jewelguard.core.permissions import Action, object_get_or_refuse
+from jewelguard.core.tasks import enqueue_on_commit
 
 
 def _user(request: HttpRequest) -> User:
@@ -70,6 +72,15 @@ def report_page(request: HttpRequest, pk: int) -> HttpResponse:
     built = report.report_build(
         assessment=assessment, language=content_language(request.LANGUAGE_CODE)
     )
+    # The PDF takes WeasyPrint most of a second: set it now, in the worker, so that the
+    # download link, clicked a moment later, reads a stored file.
+    member_copy = (
+        built
+        if built.language == report.report_language(assessment=assessment)
+        else report.report_build(assessment=assessment)
+    )
+    if not report.report_pdf_stored(report=member_copy):
+        enqueue_on_commit(report_prepare, assessment_id=assessment.pk)
     return render(
         request,
         "assessment/report.html",
