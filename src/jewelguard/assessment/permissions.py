@@ -3,7 +3,10 @@
 - An assessment is read and answered by whoever may change its store: the member who owns it,
   staff with the right to edit the store, administrators.
 - An analyst reads an assessment only with a grant for its member (the virtual assessment is
-  done by invitation); nobody else of the association, and no officer, sees one.
+  done by invitation); nobody else of the association, and no officer, sees one. With that
+  grant the analyst also answers (on a call with the jeweler, recorded as theirs), adds
+  observations and photos, and marks findings; only the analyst (or an administrator) does
+  those last two, which the member's people read.
 - Only administrators delete one (erasure); an assessment is otherwise kept as the record of
   its result.
 """
@@ -28,12 +31,25 @@ class AssessmentPolicy:
             return queryset
         if action == Action.DELETE:
             return queryset.none()
-        if action == Action.VIEW and user.role == Role.ANALYST:
+        if action in (Action.VIEW, Action.CHANGE) and user.role == Role.ANALYST:
             return queryset.filter(store__member__in=members_granted_to(analyst=user))
         if action in (Action.VIEW, Action.ADD, Action.CHANGE):
             stores = restrict(Store.objects.all(), user=user, action=StoreAction.EDIT)
             return queryset.filter(store__in=stores)
         return queryset.none()
+
+
+def assessment_analyst_may_work(*, user: Who, assessment: Assessment) -> bool:
+    """Whether ``user`` may add observations and findings: an administrator, or an analyst
+    with a current grant for the assessment's member."""
+    if not isinstance(user, User) or not user.is_active:
+        return False
+    if user_is_admin(user=user):
+        return True
+    return (
+        user.role == Role.ANALYST
+        and members_granted_to(analyst=user).filter(member=assessment.store.member_id).exists()
+    )
 
 
 def assessment_policies_register() -> None:
