@@ -20,7 +20,9 @@ from django.db.models import QuerySet
 from jewelguard.accounts.models import Role, Store, User
 from jewelguard.accounts.permissions import StoreAction, members_granted_to, user_is_admin
 from jewelguard.assessment.models import Assessment
+from jewelguard.core.forms import DATABASE_ID_MAX
 from jewelguard.core.permissions import Action, Who, policy_register, restrict
+from jewelguard.core.topics import topic_rule_register
 
 
 class AssessmentPolicy:
@@ -52,5 +54,16 @@ def assessment_analyst_may_work(*, user: Who, assessment: Assessment) -> bool:
     )
 
 
+def assessment_topic_permitted(user: Any, ident: str) -> bool:
+    """``assessment:<id>``: whoever may see that assessment (its member's people with the
+    right to change the store, the analyst with a grant, administrators)."""
+    if not ident.isascii() or not ident.isdigit() or not 0 < int(ident) <= DATABASE_ID_MAX:
+        return False
+    return restrict(
+        Assessment.objects.filter(pk=int(ident)), user=user, action=Action.VIEW
+    ).exists()
+
+
 def assessment_policies_register() -> None:
     policy_register(kind=Assessment, policy=AssessmentPolicy())
+    topic_rule_register(kind="assessment", check=assessment_topic_permitted)
