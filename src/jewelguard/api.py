@@ -15,6 +15,7 @@ from ninja.parser import Parser
 
 from jewelguard.accounts.api import router as stores_router
 from jewelguard.accounts.auth import API_AUTH
+from jewelguard.assessment.api import router as assessment_router
 from jewelguard.assessment.api_report import router as assessment_report_router
 from jewelguard.intel.api import router as intel_router
 
@@ -72,6 +73,7 @@ api = NinjaAPI(
 )
 api.add_router("/", stores_router)
 api.add_router("/intel/", intel_router)
+api.add_router("/assessment/", assessment_router)
 api.add_router("/assessments/", assessment_report_router)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import uuid
+from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
@@ -281,9 +282,15 @@ def _text(*, field: str, value: object, limit: int, required: bool) -> str:
 
 @transaction.atomic
 def observation_add(
-    *, assessment: Assessment, question_id: str, text: str, author: User
+    *,
+    assessment: Assessment,
+    question_id: str,
+    text: str,
+    author: User,
+    photos: Sequence[bytes] = (),
 ) -> Observation:
-    """The analyst's note on one question (several notes per question are kept in order)."""
+    """The analyst's note on one question (several notes per question are kept in order),
+    with ``photos`` taken with it; a refused photo refuses the note too."""
     locked = _locked(assessment)
     _may_work(user=author, assessment=locked)
     question = _question_of(assessment=locked, question_id=question_id)
@@ -291,6 +298,8 @@ def observation_add(
     observation = Observation.objects.create(
         assessment=locked, question_id=question.id, text=cleaned, author=author
     )
+    for content in photos:
+        observation_photo_add(observation=observation, content=content, added_by=author)
     _publish(assessment=locked, kind="observation", question_id=question.id, id=observation.pk)
     return observation
 

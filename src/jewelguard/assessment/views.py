@@ -75,10 +75,12 @@ def _workspace_context(
                 is_active=True,
             ).order_by("full_name", "email")
         )
+    sections = selectors.assessment_questions(assessment=assessment)
+    shown = {question.id for section in sections for question in section.questions}
     return {
         "assessment": assessment,
         "result": selectors.assessment_result(assessment=assessment),
-        "sections": selectors.assessment_questions(assessment=assessment),
+        "sections": sections,
         "observations": selectors.assessment_observations(assessment=assessment),
         "findings": selectors.assessment_findings(assessment=assessment),
         "open": assessment.status == AssessmentStatus.IN_PROGRESS,
@@ -91,6 +93,8 @@ def _workspace_context(
         "controls": [c.id for c in questionnaire(assessment.questionnaire_version).file.controls],
         "error": error,
         "error_question": error_question,
+        # An error about no question on the page (one that does not apply, or none) goes on top.
+        "error_general": error if error and error_question not in shown else None,
         "max_photo_mb": MAX_PHOTO_BYTES // (1024 * 1024),
         "topic": services.assessment_topic(assessment_id=assessment.pk),
     }
@@ -214,12 +218,7 @@ def observation_add(request: HttpRequest, pk: int, question_id: str) -> HttpResp
     user = _user(request)
     upload = request.FILES.get("photo")
     try:
-        observation = services.observation_add(
-            assessment=assessment,
-            question_id=question_id,
-            text=request.POST.get("text", ""),
-            author=user,
-        )
+        photos: list[bytes] = []
         if isinstance(upload, UploadedFile):
             if upload.size is not None and upload.size > MAX_PHOTO_BYTES:
                 raise ServiceError(
@@ -227,9 +226,14 @@ def observation_add(request: HttpRequest, pk: int, question_id: str) -> HttpResp
                     _("The photo is too large: keep it under %(megabytes)d MB.")
                     % {"megabytes": MAX_PHOTO_BYTES // (1024 * 1024)},
                 )
-            services.observation_photo_add(
-                observation=observation, content=upload.read(), added_by=user
-            )
+            photos.append(upload.read())
+        services.observation_add(
+            assessment=assessment,
+            question_id=question_id,
+            text=request.POST.get("text", ""),
+            author=user,
+            photos=photos,
+        )
     except ServiceError as error:
         return _refused(request, assessment, error, question_id)
     return _back(request, assessment, f"q-{question_id}")
