@@ -13,18 +13,25 @@ import io
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+
+from django.utils import timezone, translation
 
 from jewelguard.accounts.models import User
 from jewelguard.accounts.permissions import user_is_association_staff
-from jewelguard.assessment.models import Assessment, AssessmentStatus
+from jewelguard.assessment.content import questionnaire
+from jewelguard.assessment.models import Assessment, AssessmentStatus, Finding, FindingStatus
 from jewelguard.assessment.progress import control_statuses, risk_average
+from jewelguard.assessment.report import finding_subject
 from jewelguard.assessment.scoring import catalogue_names
 from jewelguard.assessment.selectors import assessment_result
+from jewelguard.core.content import content_language
 from jewelguard.core.permissions import Action, restrict
 
 # Cells a spreadsheet would run as a formula are written as text (CSV injection).
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# The page and its CSV list this many findings past due at most.
+PAST_DUE_LIMIT = 500
 
 
 @dataclass(frozen=True)
@@ -56,8 +63,9 @@ class PastDueFinding:
     assessment_id: int
     store_name: str
     title: str
-    due: datetime
-    status: str
+    due: date
+    days_late: int
+    owner: str
 
 
 @dataclass(frozen=True)
@@ -130,8 +138,36 @@ def portfolio_build(*, user: User) -> Portfolio:
 
 
 def portfolio_findings_past_due(*, user: User) -> tuple[PastDueFinding, ...]:
-    """Findings whose due date has passed and that are not closed, earliest due first."""
-    return ()
+    """Open findings whose due date has passed, of every assessment this user may read,
+    the longest overdue first."""
+    if not portfolio_allowed(user=user):
+        return ()
+    today = timezone.localdate()
+    visible = restrict(Assessment.objects.all(), user=user, action=Action.VIEW)
+    language = content_language(translation.get_language())
+    found = []
+    for finding in (
+        Finding.objects.filter(assessment__in=visible, status=FindingStatus.OPEN, due_on__lt=today)
+        .select_related("assessment__store", "owner")
+        .order_by("due_on", "pk")[:PAST_DUE_LIMIT]
+    ):
+        assert finding.due_on is not None
+        book = questionnaire(finding.assessment.questionnaire_version)
+        found.append(
+            PastDueFinding(
+                assessment_id=finding.assessment_id,
+                store_name=finding.assessment.store.name,
+                title=finding_subject(finding=finding, book=book, language=language),
+                due=finding.due_on,
+                days_late=(today - finding.due_on).days,
+                owner=(
+                    (finding.owner.full_name or finding.owner.email)
+                    if finding.owner
+                    else finding.owner_name
+                ),
+            )
+        )
+    return tuple(found)
 
 
 def _cell(value: object) -> str:

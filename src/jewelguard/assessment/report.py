@@ -21,15 +21,21 @@ from pathlib import Path
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from jewelguard.assessment.charts import RiskChart, risk_chart
 from jewelguard.assessment.content import Question, Questionnaire, questionnaire
-from jewelguard.assessment.models import Assessment, AssessmentStatus
+from jewelguard.assessment.models import Assessment, AssessmentStatus, Finding
 from jewelguard.assessment.results import AssessmentResult
-from jewelguard.assessment.scoring import AnswerValue, question_applies
-from jewelguard.assessment.selectors import assessment_answers, assessment_result
+from jewelguard.assessment.scoring import AnswerValue, catalogue_names, question_applies
+from jewelguard.assessment.selectors import (
+    assessment_answers,
+    assessment_findings,
+    assessment_observations,
+    assessment_result,
+)
 from jewelguard.core.brand import COLOURS, brand_css, font_files
 from jewelguard.core.content import content_language
 from jewelguard.core.documents import (
@@ -62,6 +68,7 @@ class NoteLine:
     text: str
     status: str = ""
     due: str = ""
+    owner: str = ""
 
 
 @dataclass(frozen=True)
@@ -167,9 +174,46 @@ def report_build(*, assessment: Assessment, language: str | None = None) -> Asse
         )
 
 
+def finding_subject(*, finding: Finding, book: Questionnaire, language: str) -> str:
+    """What a finding is about: its question's text, or its control's name."""
+    if finding.question_id:
+        question = book.question(finding.question_id)
+        return question.text.in_language(language) if question else finding.question_id
+    _titles, names = catalogue_names()
+    return names.get(finding.control_id, finding.control_id)
+
+
 def report_notes(*, assessment: Assessment) -> tuple[tuple[NoteLine, ...], tuple[NoteLine, ...]]:
-    """The assessment's observations and findings, as the report lists them."""
-    return (), ()
+    """The assessment's observations (by question, in questionnaire order) and findings, in
+    the active language."""
+    language = content_language(translation.get_language())
+    book = questionnaire(assessment.questionnaire_version)
+    order = {q.id: index for index, q in enumerate(book.file.questions)}
+    by_question = assessment_observations(assessment=assessment)
+    observations = tuple(
+        NoteLine(
+            title=(question.text.in_language(language) if question else question_id),
+            text=observation.text,
+        )
+        for question_id in sorted(by_question, key=lambda q: (order.get(q, len(order)), q))
+        for question in (book.question(question_id),)
+        for observation in by_question[question_id]
+    )
+    findings = tuple(
+        NoteLine(
+            title=finding_subject(finding=finding, book=book, language=language),
+            text=finding.note,
+            status=finding.get_status_display(),
+            due=date_format(finding.due_on, "DATE_FORMAT") if finding.due_on else "",
+            owner=(
+                (finding.owner.full_name or finding.owner.email)
+                if finding.owner
+                else finding.owner_name
+            ),
+        )
+        for finding in assessment_findings(assessment=assessment)
+    )
+    return observations, findings
 
 
 def _stylesheet_path() -> Path:

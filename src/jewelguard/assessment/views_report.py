@@ -290,9 +290,10 @@ def portfolio_csv(request: HttpRequest, table: str) -> HttpResponse:
         )
     else:
         text = portfolio.csv_write(
-            header=[_("Store"), _("Finding"), _("Due"), _("Status")],
+            header=[_("Store"), _("Finding"), _("Who does it"), _("Due"), _("Days late")],
             rows=(
-                [f.store_name, f.title, f.due.date().isoformat(), f.status] for f in built.findings
+                [f.store_name, f.title, f.owner, f.due.isoformat(), f.days_late]
+                for f in built.findings
             ),
         )
     response = HttpResponse(text, content_type="text/csv; charset=utf-8")
