@@ -86,6 +86,12 @@ def test_html_download_is_a_standalone_document_with_the_chart(member_client, as
     assert html.count("<rect ") == len(assessment_result(assessment=assessment).scores)
 
 
+def test_the_assessment_page_links_to_its_report_and_pdf(member_client, assessment):
+    body = member_client.get(f"/assessment/{assessment.pk}/").content.decode()
+    assert f'href="/assessment/{assessment.pk}/report.pdf"' in body
+    assert f'href="/assessment/{assessment.pk}/report/"' in body
+
+
 def test_report_page_shows_the_summary_and_download_links(member_client, assessment):
     page = member_client.get(f"/assessment/{assessment.pk}/report/")
     assert page.status_code == 200
