@@ -111,3 +111,11 @@ def test_nobody_outside_the_association_has_a_portfolio(store, member, other_mem
         assert client.get("/assessment/portfolio/").status_code == 404, user.role
         assert client.get("/assessment/portfolio/stores.csv").status_code == 404, user.role
         assert portfolio_build(user=user).stores == ()
+
+
+def test_the_assessment_list_leads_analysts_to_the_portfolio_and_members_to_sharing(member):
+    analyst_page = client_for(AnalystFactory()).get("/assessment/").content.decode()
+    assert 'href="/assessment/portfolio/"' in analyst_page
+    member_page = client_for(member.owner).get("/assessment/").content.decode()
+    assert 'href="/assessment/sharing/"' in member_page
+    assert 'href="/assessment/portfolio/"' not in member_page
