@@ -21,6 +21,8 @@ from jewelguard.assessment.selectors import assessment_answers, assessment_resul
 
 KIND_QUESTIONS = ("store_setting", "stock_value")
 MIN_PEERS = 5
+# Each peer is scored afresh (about 10 ms each): the figures use the most recently assessed.
+MAX_PEERS = 500
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,8 @@ def store_kind(*, assessment: Assessment) -> dict[str, str] | None:
 
 
 def peer_assessments(*, assessment: Assessment, kind: dict[str, str]) -> list[Assessment]:
-    """The latest finished assessment of every other store of that kind."""
+    """The latest finished assessment of every other store of that kind (the ``MAX_PEERS``
+    most recent)."""
     latest: dict[int, Assessment] = {}
     for other in (
         Assessment.objects.filter(status=AssessmentStatus.FINISHED)
@@ -89,7 +92,9 @@ def peer_assessments(*, assessment: Assessment, kind: dict[str, str]) -> list[As
         assessment_id__in=list(matching), question_id__in=KIND_QUESTIONS
     ).values_list("assessment_id", "question_id", "value"):
         matching[assessment_id][question_id] = value
-    return [a for a in latest.values() if matching[a.pk] == kind]
+    peers = [a for a in latest.values() if matching[a.pk] == kind]
+    peers.sort(key=lambda a: (a.finished_at or a.started_at, a.pk), reverse=True)
+    return peers[:MAX_PEERS]
 
 
 def _kind_labels(*, assessment: Assessment, kind: dict[str, str], language: str) -> tuple[str, ...]:

@@ -22,7 +22,6 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.formats import date_format
-from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from jewelguard.assessment.charts import RiskChart, risk_chart
@@ -290,7 +289,3 @@ def report_pdf_stored(*, report: AssessmentReport) -> bool:
     """Whether this very report's PDF is in the documents storage already."""
     name, _html = report_pdf_name(report=report)
     return document_storage().exists(name)
-
-
-def report_title() -> str:
-    return _("Risk assessment report")
