@@ -296,3 +296,15 @@ def test_the_admin_shows_notes_and_findings_but_writes_nothing(assessment, grant
     # no row may be added to any of them (Django's inline formsets: at most 0 new forms)
     for prefix in ("answers", "observations", "findings"):
         assert f'name="{prefix}-MAX_NUM_FORMS" value="0"' in html, prefix
+
+
+def test_an_oversized_upload_is_refused_before_it_is_read(assessment, granted):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    huge = SimpleUploadedFile("big.jpg", b"\xff\xd8" + b"\0" * (11 * 1024 * 1024), "image/jpeg")
+    response = client_for(granted).post(
+        f"/assessment/{assessment.pk}/observation/entry_buzzer", {"text": "A note", "photo": huge}
+    )
+    assert response.status_code == 400
+    assert "keep it under 10 MB" in response.content.decode()
+    assert not Observation.objects.exists()
