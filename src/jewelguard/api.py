@@ -66,7 +66,10 @@ class JsonBodyParser(Parser):
 api = NinjaAPI(
     title="JewelGuard API",
     version="1",
-    description="Partner for Protection members' stores: addresses, locations and opening hours.",
+    description=(
+        "Partner for Protection members' stores (addresses, locations and opening hours) and "
+        "their risk assessments (questions, answers, scores and advice)."
+    ),
     auth=API_AUTH,
     parser=JsonBodyParser(),
     urls_namespace="api",

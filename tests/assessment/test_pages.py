@@ -284,3 +284,27 @@ def test_an_assessment_finished_shows_no_answer_controls(assessment, store):
     assessment_finish(assessment=assessment, finished_by=owner)
     html = client_for(owner).get(f"/assessment/{assessment.pk}/").content.decode()
     assert "This assessment is finished." in html and "<fieldset disabled>" in html
+
+
+def test_the_admin_shows_notes_and_findings_but_writes_nothing(assessment, granted):
+    observation_add(
+        assessment=assessment, question_id="entry_buzzer", text="Seen at 10", author=granted
+    )
+    page = client_for(granted).get(f"/admin/assessment/assessment/{assessment.pk}/change/")
+    html = page.content.decode()
+    assert page.status_code == 200 and "Seen at 10" in html
+    # no row may be added to any of them (Django's inline formsets: at most 0 new forms)
+    for prefix in ("answers", "observations", "findings"):
+        assert f'name="{prefix}-MAX_NUM_FORMS" value="0"' in html, prefix
+
+
+def test_an_oversized_upload_is_refused_before_it_is_read(assessment, granted):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    huge = SimpleUploadedFile("big.jpg", b"\xff\xd8" + b"\0" * (11 * 1024 * 1024), "image/jpeg")
+    response = client_for(granted).post(
+        f"/assessment/{assessment.pk}/observation/entry_buzzer", {"text": "A note", "photo": huge}
+    )
+    assert response.status_code == 400
+    assert "keep it under 10 MB" in response.content.decode()
+    assert not Observation.objects.exists()

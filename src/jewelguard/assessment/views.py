@@ -36,6 +36,8 @@ from jewelguard.core.forms import database_id_fits
 from jewelguard.core.permissions import Action, object_get_or_refuse, restrict
 
 MAX_FIELD = 10_000
+# Room for the note and the form's other fields around a photo at its largest.
+MAX_FORM_OVERHEAD = 64 * 1024
 
 
 def _user(request: HttpRequest) -> User:
@@ -216,6 +218,18 @@ def finish(request: HttpRequest, pk: int) -> HttpResponse:
 def observation_add(request: HttpRequest, pk: int, question_id: str) -> HttpResponse:
     assessment = _assessment_for(request, pk)
     user = _user(request)
+    # Refused before Django reads the body: a huge upload would be spooled to disk first.
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > MAX_PHOTO_BYTES + MAX_FORM_OVERHEAD:
+        error = ServiceError(
+            "photo",
+            _("The photo is too large: keep it under %(megabytes)d MB.")
+            % {"megabytes": MAX_PHOTO_BYTES // (1024 * 1024)},
+        )
+        return _refused(request, assessment, error, question_id)
     upload = request.FILES.get("photo")
     try:
         photos: list[bytes] = []
