@@ -15,6 +15,8 @@ from ninja.parser import Parser
 
 from jewelguard.accounts.api import router as stores_router
 from jewelguard.accounts.auth import API_AUTH
+from jewelguard.assessment.api import router as assessment_router
+from jewelguard.assessment.api_report import router as assessment_report_router
 from jewelguard.intel.api import router as intel_router
 from jewelguard.intel.api_incidents import router as incidents_router
 
@@ -65,7 +67,10 @@ class JsonBodyParser(Parser):
 api = NinjaAPI(
     title="JewelGuard API",
     version="1",
-    description="Partner for Protection members' stores: addresses, locations and opening hours.",
+    description=(
+        "Partner for Protection members' stores (addresses, locations and opening hours) and "
+        "their risk assessments (questions, answers, scores and advice)."
+    ),
     auth=API_AUTH,
     parser=JsonBodyParser(),
     urls_namespace="api",
@@ -73,6 +78,8 @@ api = NinjaAPI(
 api.add_router("/", stores_router)
 api.add_router("/intel/", intel_router)
 api.add_router("/intel/", incidents_router)
+api.add_router("/assessment/", assessment_router)
+api.add_router("/assessments/", assessment_report_router)
 
 
 @api.exception_handler(HttpError)

@@ -24,6 +24,7 @@ from jewelguard.accounts import geo, selectors
 from jewelguard.accounts.hours import WEEKDAYS, HoursError, check_day
 from jewelguard.accounts.models import (
     Agency,
+    AnalystGrant,
     ApiToken,
     BusinessHours,
     Country,
@@ -632,3 +633,73 @@ def api_token_revoke(
         details={"user_id": api_token.user_id},
     )
     api_token.delete()
+
+
+MAX_GRANT_REASON = 200
+
+
+@transaction.atomic
+def analyst_grant_create(
+    *,
+    member: Member,
+    analyst_id: object,
+    granted_by: User,
+    reason: str = "",
+    request: HttpRequest | None = None,
+) -> AnalystGrant:
+    """``member`` opens its own data (its stores' assessments and reports) to one analyst.
+
+    Only the member's owner (or an administrator) grants; ``analyst_id`` must name an active
+    association analyst. Granting again to the same analyst keeps the one grant, unexpired.
+    """
+    if not (granted_by.is_superuser or granted_by.role == Role.ADMIN) and (
+        member.owner_id != granted_by.pk
+    ):
+        raise ServiceError("member", _("Only the business's owner may share its data."))
+    analyst = (
+        User.objects.filter(pk=analyst_id, role=Role.ANALYST, is_active=True).first()
+        if isinstance(analyst_id, int) and not isinstance(analyst_id, bool) and analyst_id > 0
+        else None
+    )
+    if analyst is None:
+        raise ServiceError("analyst", _("Choose one of the association's analysts."))
+    if not isinstance(reason, str) or len(reason) > MAX_GRANT_REASON:
+        raise ServiceError(
+            "reason",
+            _("Keep the reason under %(count)d characters.") % {"count": MAX_GRANT_REASON},
+        )
+    try:
+        reason = single_line_clean(value=reason) if reason.strip() else ""
+    except TextRefusedError as error:
+        raise ServiceError("reason", str(error.message)) from None
+    grant, created = AnalystGrant.objects.update_or_create(
+        analyst=analyst,
+        member=member,
+        defaults={"expires_at": None, "reason": reason},
+        create_defaults={"granted_by": granted_by, "reason": reason},
+    )
+    audit_record(
+        actor=granted_by,
+        action="analyst_grant.created" if created else "analyst_grant.changed",
+        target=grant,
+        target_repr=f"analyst #{analyst.pk} → {member.name}",
+        request=request,
+    )
+    return grant
+
+
+@transaction.atomic
+def analyst_grant_revoke(
+    *, grant: AnalystGrant, actor: User, request: HttpRequest | None = None
+) -> None:
+    """Take an analyst's access to a member's own data away, at once."""
+    if not (actor.is_superuser or actor.role == Role.ADMIN) and grant.member.owner_id != actor.pk:
+        raise ServiceError("grant", _("Only the business's owner may stop sharing its data."))
+    audit_record(
+        actor=actor,
+        action="analyst_grant.deleted",
+        target=grant,
+        target_repr=f"analyst #{grant.analyst_id} → {grant.member.name}",
+        request=request,
+    )
+    grant.delete()

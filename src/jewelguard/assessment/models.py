@@ -81,3 +81,124 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question_id}: {self.value}"
+
+
+class Observation(models.Model):
+    """An analyst's note on one question of an assessment, made during a virtual assessment."""
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="observations"
+    )
+    question_id = models.CharField(_("question"), max_length=64)
+    text = models.TextField(_("observation"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("observation")
+        verbose_name_plural = _("observations")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["assessment", "question_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.question_id}: {self.text[:40]}"
+
+
+class ObservationPhoto(models.Model):
+    """A photo taken for an observation, re-encoded on upload with its metadata (EXIF, GPS) gone."""
+
+    observation = models.ForeignKey(Observation, on_delete=models.CASCADE, related_name="photos")
+    image = models.FileField(_("photo"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=16)
+    width = models.PositiveIntegerField(_("width"))
+    height = models.PositiveIntegerField(_("height"))
+    size = models.PositiveIntegerField(_("size in bytes"))
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("added by"),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("observation photo")
+        verbose_name_plural = _("observation photos")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.observation.question_id}: {self.width}x{self.height}"
+
+
+class FindingStatus(models.TextChoices):
+    OPEN = "open", _("open")
+    DONE = "done", _("done")
+
+
+class Finding(models.Model):
+    """A question or a control the analyst marked as to be dealt with, by someone, by a date.
+
+    Exactly one of ``question_id`` and ``control_id`` names what it is about; the owner is one
+    of the member's people (``owner``) or, for someone without a login, a name (``owner_name``).
+    """
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="findings")
+    question_id = models.CharField(_("question"), max_length=64, blank=True)
+    control_id = models.CharField(_("control"), max_length=64, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("owner"),
+    )
+    owner_name = models.CharField(_("owner's name"), max_length=120, blank=True)
+    due_on = models.DateField(_("due"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=8, choices=FindingStatus.choices, default=FindingStatus.OPEN
+    )
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("marked by"),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("closed by"),
+    )
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("finding")
+        verbose_name_plural = _("findings")
+        ordering = ["status", "due_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(question_id="") & ~models.Q(control_id=""))
+                | (~models.Q(question_id="") & models.Q(control_id="")),
+                name="finding_names_question_or_control",
+            ),
+            models.UniqueConstraint(
+                fields=["assessment", "question_id", "control_id"], name="finding_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question_id or self.control_id} ({self.status})"
