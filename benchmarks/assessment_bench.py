@@ -14,8 +14,11 @@ What it does, in process (no HTTP server):
 4. **from scratch**: the questionnaire file read, parsed and checked again (no cache), checked
    against the playbook's catalogue, then every answer resolved and the whole result computed;
 5. **the write alone** (``answer_put``: lock, checks, upsert, commit) and **write and
-   recompute** together, as a page or the API will do after each answer;
-6. for each, ``--changes`` single-answer changes per run (cycling through eight questions and
+   recompute** together, as a page or the API does after each answer;
+6. **the page's answer**: the htmx POST of one answer through Django's whole stack (test
+   client, no socket), answered with the workspace (questions, progress, scores, advice)
+   rendered, and **the API's answer**: the same through ``PUT /api/assessment/.../answers``;
+7. for each, ``--changes`` single-answer changes per run (cycling through eight questions and
    their answers), ``--runs`` runs; the table gives the median over runs of each run's median
    and 95th percentile, and the worst run's 95th percentile, in milliseconds.
 
@@ -168,6 +171,28 @@ def main() -> None:
         fresh = questionnaire_load(version=assessment.questionnaire_version)
         result_compute(questionnaire=fresh, answers=answers, crime_level=level, facts=facts)
 
+    from django.test import Client
+
+    # The page and the API as a browser and a client call them (in process, no socket):
+    # middleware, session or token, the write, the recompute and the whole workspace rendered.
+    browser = Client(SERVER_NAME="localhost")
+    browser.force_login(owner)
+    api_token = accounts.api_token_create(user=owner, name="Bench")[1]
+    api = Client(SERVER_NAME="localhost", headers={"Authorization": f"Bearer {api_token}"})
+
+    def page_step(question_id: str, value: object) -> None:
+        url = f"/assessment/{assessment.pk}/answer/{question_id}"
+        language = translation.get_language() or "en"
+        headers = {"HX-Request": "true", "Accept-Language": language}
+        response = browser.post(url, {"value": value}, headers=headers)
+        assert response.status_code == 200 and b'id="e-' not in response.content
+
+    def api_step(question_id: str, value: object) -> None:
+        body = {"answers": [{"question_id": question_id, "value": value}]}
+        url = f"/api/assessment/assessments/{assessment.pk}/answers"
+        response = api.put(url, body, content_type="application/json")
+        assert response.status_code == 200, response.content
+
     cases: list[tuple[str, str, Callable[[str, object], Timing | None]]] = [
         ("recompute after one answer: assessment_result", "en", recompute_step),
         ("recompute after one answer: assessment_result", "fr-ca", recompute_step),
@@ -175,6 +200,9 @@ def main() -> None:
         ("from scratch: questionnaire read and checked + result", "en", scratch_step),
         ("the write alone: answer_put (one transaction)", "en", put_step),
         ("write and recompute: answer_put + assessment_result", "en", service_step),
+        ("the page's answer: htmx POST, workspace rendered", "en", page_step),
+        ("the page's answer: htmx POST, workspace rendered", "fr-ca", page_step),
+        ("the API's answer: PUT one answer, result as JSON", "en", api_step),
     ]
     rows = []
     for label, language, step in cases:

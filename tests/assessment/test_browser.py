@@ -69,6 +69,12 @@ def test_answers_change_the_advice_and_the_analyst_sees_them_live(
     assess_site: LiveSite, page: Page, browser: Browser
 ) -> None:
     # given the jeweler signed in, starting an assessment of their store
+    problems: list[str] = []
+    page.on(
+        "console",
+        lambda message: problems.append(message.text) if message.type == "error" else None,
+    )
+    page.on("pageerror", lambda error: problems.append(str(error)))
     login_in_browser(page, assess_site, JEWELER)
     page.goto(f"{assess_site.base}/assessment/")
     page.get_by_role("button", name="Start a new assessment").click()
@@ -123,3 +129,5 @@ def test_answers_change_the_advice_and_the_analyst_sees_them_live(
     page.locator("#e-overnight_share").wait_for()
     assert "between 0 and 100" in page.locator("#e-overnight_share").inner_text()
     other.close()
+    # and nothing the page did was blocked by the content security policy or failed
+    assert problems == []
