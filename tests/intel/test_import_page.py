@@ -198,3 +198,13 @@ def test_a_task_run_twice_ends_as_one_run(analyst):
     import_run_execute(run_id=run.pk)
     run.refresh_from_db()
     assert (run.state, run.added, Incident.objects.count()) == (ImportState.DONE, 2, 2)
+
+
+def test_the_page_reads_in_french_and_analysts_find_it_in_the_menu(analyst, member):
+    client = client_for(analyst)
+    assert f'href="{START}"' in client.get("/").content.decode()
+    assert f'href="{START}"' not in client_for(member.owner).get("/").content.decode()
+    client.cookies["django_language"] = "fr-ca"
+    page = client.get(START, HTTP_ACCEPT_LANGUAGE="fr-ca").content.decode()
+    assert "Importer des données ouvertes de la police" in page
+    assert "Profil d\u2019importation" in page
