@@ -6,16 +6,20 @@ import csv
 import io
 import os
 from collections import Counter
+from pathlib import Path
 
 import pytest
 import yaml
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from jewelguard.core.audit import AuditEntry
+from jewelguard.intel.import_runs import import_run_execute
+from jewelguard.intel.imports import incidents_import
 from jewelguard.intel.models import ImportRun, ImportState, Incident
-from jewelguard.intel.profiles import PROFILES_DIR
+from jewelguard.intel.profiles import PROFILES_DIR, profile_load
 from tests.conftest import client_for, run_queued_tasks, shared_data
 from tests.intel.test_imports import HEADER, denver_row, independent_counts
 
@@ -189,8 +193,6 @@ def test_a_run_is_not_shown_to_a_member(member, analyst):
 
 
 def test_a_task_run_twice_ends_as_one_run(analyst):
-    from jewelguard.intel.import_runs import import_run_execute
-
     upload(client_for(analyst), csv_upload("a.csv", HEADER, denver_row("1"), denver_row("2")))
     run = ImportRun.objects.get()
     import_run_execute(run_id=run.pk)
@@ -208,3 +210,24 @@ def test_the_page_reads_in_french_and_analysts_find_it_in_the_menu(analyst, memb
     page = client.get(START, HTTP_ACCEPT_LANGUAGE="fr-ca").content.decode()
     assert "Importer des données ouvertes de la police" in page
     assert "Profil d\u2019importation" in page
+
+
+def test_a_worker_killed_mid_import_has_the_run_finished_by_the_next_try(analyst):
+    rows = [denver_row(str(n)) for n in range(1, 8)]
+    upload(client_for(analyst), csv_upload("a.csv", HEADER, *rows))
+    run = ImportRun.objects.get()
+    # given a worker that died with the run half done: some incidents in, the run "importing"
+    partial = csv_upload("a.csv", HEADER, *rows[:3])
+    ImportRun.objects.filter(pk=run.pk).update(state=ImportState.RUNNING, rows_read=3)
+    path = default_storage.path(run.files[0]["stored"]) + ".partial"
+    with open(path, "wb") as file:
+        file.write(partial.read())
+    incidents_import(paths=[Path(path)], profile=profile_load(name_or_path="denver"))
+    assert Incident.objects.count() == 3
+    # when the task is run again (another worker took it over)
+    import_run_execute(run_id=run.pk)
+    # then the run ends as one clean run does
+    run.refresh_from_db()
+    assert (run.state, run.added, run.unchanged, run.rows_read) == (ImportState.DONE, 4, 3, 7)
+    assert Incident.objects.count() == 7
+    assert run.finished_at is not None and run.finished_at <= timezone.now()
