@@ -169,6 +169,15 @@ def test_a_file_over_the_size_limit_is_refused(analyst):
     assert not ImportRun.objects.exists()
 
 
+def test_a_body_larger_than_every_limit_together_is_refused_unread(analyst):
+    client = client_for(analyst)
+    data = {"data_files": [csv_upload("a.csv", HEADER, denver_row("1"))], "profile": "denver"}
+    response = client.post(START, data, CONTENT_LENGTH=str(300 * 1024 * 1024))
+    assert response.status_code == 413
+    assert "The upload is larger than 251 MiB in all." in response.content.decode()
+    assert not ImportRun.objects.exists()
+
+
 def test_no_profile_chosen_is_refused(analyst):
     response = upload(client_for(analyst), csv_upload("a.csv", HEADER), profile="")
     assert "Choose one of the shipped profiles" in response.content.decode()

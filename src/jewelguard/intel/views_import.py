@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from jewelguard.accounts.models import User
@@ -17,6 +18,10 @@ from jewelguard.intel.models import ImportRun
 
 # Runs listed under the form.
 RECENT_RUNS = 20
+# A request body larger than every file and the profile at their limits is refused unread.
+MAX_BODY_BYTES = (
+    import_runs.MAX_FILES * import_runs.MAX_FILE_BYTES + import_runs.MAX_PROFILE_BYTES + 2**20
+)
 
 
 def _analyst(request: HttpRequest) -> User:
@@ -24,6 +29,13 @@ def _analyst(request: HttpRequest) -> User:
     if not isinstance(user, User) or not user_is_association_staff(user=user):
         raise PermissionDenied
     return user
+
+
+def _body_bytes(request: HttpRequest) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
 
 
 def _upload(file: object) -> import_runs.Upload:
@@ -37,6 +49,14 @@ def _upload(file: object) -> import_runs.Upload:
 @require_http_methods(["GET", "POST"])
 def import_start(request: HttpRequest) -> HttpResponse:
     user = _analyst(request)
+    if request.method == "POST" and _body_bytes(request) > MAX_BODY_BYTES:
+        form = ImportForm(data={})  # bound and cleaned, so that the error can be added
+        form.is_valid()
+        form.add_error(
+            "data_files",
+            _("The upload is larger than %(limit)d MiB in all.") % {"limit": MAX_BODY_BYTES >> 20},
+        )
+        return render(request, "intel/import_start.html", {"form": form, "runs": []}, status=413)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         profile_file = form.cleaned_data["profile_file"]
