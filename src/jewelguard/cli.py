@@ -110,6 +110,33 @@ def _served_address(host: str, port: int) -> str:
     return f"http://{host}:{port}"
 
 
+def _demo_crime_import() -> None:
+    """On the first run, Denver's police open data onto the map, with a progress bar."""
+    from tqdm import tqdm
+
+    from jewelguard import demo
+
+    if demo.demo_crime_imported():
+        return
+    folder = demo.demo_crime_folder()
+    if folder is None:
+        print(f"No Denver open data found (set {demo.CRIME_DATA_VARIABLE}); the map shows the")
+        print("demo members' reports only.")
+        return
+    with tqdm(
+        total=demo.demo_crime_rows(folder=folder),
+        unit=" rows",
+        desc="Denver police open data",
+        dynamic_ncols=True,
+    ) as bar:
+
+        def progress(rows: int, rejects: int) -> None:
+            bar.update(rows)
+
+        summary = demo.demo_crime_import(folder=folder, progress=progress)
+    print(f"{summary.added} incidents imported from Denver's police open data.")
+
+
 def _up(host: str, port: int) -> None:
     # The embedded default is a local demo: debug mode, e-mail printed to the console.
     os.environ.setdefault("JEWELGUARD_DEBUG", "1")
@@ -133,6 +160,7 @@ def _up(host: str, port: int) -> None:
         print()
     else:
         print("Demo data already loaded; reusing it.")
+    _demo_crime_import()
 
     # Its own session, so that stopping `up` stops the worker whatever signals it ignores;
     # and on Linux the kernel stops it too if `up` itself is killed outright.

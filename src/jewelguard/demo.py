@@ -1,15 +1,24 @@
-"""Demo data for `jewelguard up`: an association's analyst, three jewelers, staff, police."""
+"""Demo data for `jewelguard up`: an association's analyst, three jewelers, staff, police,
+member reports near their stores, and Denver's police open data on the map."""
 
 from __future__ import annotations
 
+import os
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import time
+from datetime import time, timedelta
+from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
 
 from jewelguard.accounts import services as accounts
-from jewelguard.accounts.models import Agency, Member, Role, StaffRight, User
+from jewelguard.accounts.models import Agency, Member, Role, StaffRight, Store, User
+from jewelguard.intel import services as intel
+from jewelguard.intel.imports import ImportSummary, import_file_check, incidents_import
+from jewelguard.intel.models import ImportRun, ImportState, Visibility
+from jewelguard.intel.profiles import profile_load
 from jewelguard.pledge import services as pledge
 from jewelguard.pledge.texts import current_pledge_version
 
@@ -35,6 +44,25 @@ JEWELERS = [
         "19103",
     ),
     ("seattle", "Mei Tanaka", "Pike Street Gems", "Pike Street Gems", "1501 4th Ave", "98101"),
+]
+
+
+# Denver's police open data (see the data sets' SOURCES.md): JEWELGUARD_DEMO_CRIME_DATA, or the
+# shared data folder beside the checkout. Without it the demo has member reports only.
+CRIME_DATA_VARIABLE = "JEWELGUARD_DEMO_CRIME_DATA"
+CRIME_PROFILE = "denver"
+CRIME_FILES = ("crime.csv", "crime_2.csv", "crime_3.csv", "crime_4.csv", "crime_5.csv")
+
+# Member reports near the demo stores: (store index, scenario, NIBRS code, days ago, metres
+# north, metres east, shared with, verified).
+REPORTS = [
+    (0, "grab_and_run", "23C", 3, 350, -200, Visibility.MEMBERS, True),
+    (0, "distraction_theft", "23D", 12, -500, 400, Visibility.MEMBERS, True),
+    (0, "three_minute_burglary", "220", 30, 900, 700, Visibility.LAW_ENFORCEMENT, True),
+    (0, "fraud", "280", 6, -250, -600, Visibility.PRIVATE, False),
+    (1, "armed_robbery", "120", 9, 600, 300, Visibility.MEMBERS, True),
+    (1, "grab_and_run", "23C", 2, -300, 250, Visibility.MEMBERS, False),
+    (2, "smash_and_grab", "23C", 15, 400, -450, Visibility.MEMBERS, True),
 ]
 
 
@@ -71,7 +99,7 @@ def demo_load(*, password: str | None = None) -> list[DemoLogin]:
         return user
 
     person("Administrator", "admin", Role.ADMIN, "Demo Administrator")
-    person("Association analyst", "analyst", Role.ANALYST, "Jordan Avery")
+    analyst = person("Association analyst", "analyst", Role.ANALYST, "Jordan Avery")
 
     stores = []
     for city, owner_name, business, store_name, street, zip_code in JEWELERS:
@@ -116,4 +144,81 @@ def demo_load(*, password: str | None = None) -> list[DemoLogin]:
         "Officer Dana Reyes",
         agency=agency,
     )
+    demo_reports_load(stores=stores, analyst=analyst)
     return logins
+
+
+def demo_reports_load(*, stores: list[Store], analyst: User) -> None:
+    """A few member reports near the stores: most verified and shared with members, one private."""
+    now = timezone.now()
+    for index, scenario, code, days, north, east, visibility, verified in REPORTS:
+        store = stores[index]
+        assert store.latitude is not None and store.longitude is not None
+        incident = intel.incident_create(
+            reporter=store.member.owner,
+            store=store,
+            details=intel.IncidentDetails(
+                scenario_id=scenario,
+                nibrs_offense_code=code,
+                occurred_from=now - timedelta(days=days, hours=index + 2),
+                latitude=store.latitude + north / 111_320,
+                longitude=store.longitude + east / 85_000,
+                address=store.street_address,
+                visibility=visibility,
+            ),
+        )
+        if verified:
+            intel.incident_verify(incident=incident, analyst=analyst)
+
+
+def demo_crime_folder() -> Path | None:
+    """Where Denver's open-data files are, None if they are not on this machine."""
+    configured = os.environ.get(CRIME_DATA_VARIABLE, "").strip()
+    folder = (
+        Path(configured)
+        if configured
+        else Path(__file__).resolve().parents[3] / "shared" / "data" / "crime" / "denver"
+    )
+    return folder if all((folder / name).is_file() for name in CRIME_FILES) else None
+
+
+def demo_crime_imported() -> bool:
+    return ImportRun.objects.filter(profile_name=CRIME_PROFILE, state=ImportState.DONE).exists()
+
+
+def demo_crime_rows(*, folder: Path) -> int:
+    profile = profile_load(name_or_path=CRIME_PROFILE)
+    return sum(import_file_check(path=folder / name, profile=profile).rows for name in CRIME_FILES)
+
+
+def demo_crime_import(
+    *, folder: Path, progress: Callable[[int, int], None] | None = None
+) -> ImportSummary:
+    """Import Denver's files with the shipped profile, as the demo analyst's import run.
+
+    Safe to run again (the importer adds nothing twice); an interrupted first run is finished
+    by the next ``jewelguard up``, which imports until a run is recorded as done.
+    """
+    paths = [folder / name for name in CRIME_FILES]
+    started = timezone.now()
+    summary = incidents_import(
+        paths=paths, profile=profile_load(name_or_path=CRIME_PROFILE), progress=progress
+    )
+    analyst = User.objects.filter(email=f"analyst@{DEMO_DOMAIN}").first()
+    if analyst is not None:
+        ImportRun.objects.create(
+            started_by=analyst,
+            profile_name=CRIME_PROFILE,
+            files=[{"name": name, "stored": ""} for name in CRIME_FILES],
+            state=ImportState.DONE,
+            rows_total=summary.rows,
+            rows_read=summary.rows,
+            added=summary.added,
+            changed=summary.changed,
+            unchanged=summary.unchanged,
+            skipped=summary.skipped,
+            rejected=len(summary.rejects),
+            started_at=started,
+            finished_at=timezone.now(),
+        )
+    return summary

@@ -283,6 +283,8 @@ class _RowReader:
             raise RowRejected("source_id is empty")
         if len(source_id) > 60:
             raise RowRejected("source_id is longer than 60 characters")
+        if not source_id.isprintable():  # a NUL byte, say, which PostgreSQL refuses to store
+            raise RowRejected("source_id holds hidden characters")
         first = self.seen.setdefault(source_id, line)
         if first != line:
             raise RowRejected(f"source_id '{_quoted(source_id)}' is also on line {first}")

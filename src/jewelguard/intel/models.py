@@ -376,3 +376,60 @@ class IncidentDraft(models.Model):
 
     def __str__(self) -> str:
         return f"incident draft of user #{self.user_id}"
+class ImportState(models.TextChoices):
+    QUEUED = "queued", _("Waiting for the worker")
+    RUNNING = "running", _("Importing")
+    DONE = "done", _("Done")
+    REFUSED = "refused", _("Refused")
+
+
+class ImportRun(models.Model):
+    """One import of police open-data files started from the browser, and how it went.
+
+    The uploaded files are kept in the default storage under ``files`` (original name and stored
+    name) until the run ends; the worker updates the counts after each batch.
+    """
+
+    started_by = models.ForeignKey(
+        User, verbose_name=_("started by"), on_delete=models.PROTECT, related_name="+"
+    )
+    # A shipped profile's name, or the uploaded profile's file name.
+    profile_name = models.CharField(_("import profile"), max_length=100)
+    # The uploaded profile's YAML; empty for a shipped profile.
+    profile_yaml = models.TextField(blank=True, editable=False)
+    files = models.JSONField(default=list, editable=False)
+    state = models.CharField(
+        _("state"), max_length=10, choices=ImportState.choices, default=ImportState.QUEUED
+    )
+    rows_total = models.PositiveIntegerField(_("rows in the files"), default=0)
+    rows_read = models.PositiveIntegerField(_("rows read"), default=0)
+    added = models.PositiveIntegerField(_("incidents added"), default=0)
+    changed = models.PositiveIntegerField(_("incidents changed"), default=0)
+    unchanged = models.PositiveIntegerField(_("incidents unchanged"), default=0)
+    skipped = models.PositiveIntegerField(_("rows skipped by the profile"), default=0)
+    rejected = models.PositiveIntegerField(_("rows rejected"), default=0)
+    rejects = models.FileField(_("rejected rows (CSV)"), upload_to="intel/imports/", blank=True)
+    error = models.TextField(_("why it was refused"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    started_at = models.DateTimeField(null=True, blank=True, editable=False)
+    finished_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("import run")
+        verbose_name_plural = _("import runs")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"import #{self.pk} ({self.profile_name})"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (ImportState.DONE, ImportState.REFUSED)
+
+    def rows_per_second(self) -> float | None:
+        """Rows read per second since the worker started, None before it has."""
+        if self.started_at is None:
+            return None
+        end = self.finished_at or timezone.now()
+        seconds = (end - self.started_at).total_seconds()
+        return self.rows_read / seconds if seconds > 0 else None

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from jewelguard.intel import stats_views, views_incidents, views_moderation, views_report
+from jewelguard.intel import (
+    stats_views,
+    views_import,
+    views_incidents,
+    views_moderation,
+    views_report,
+)
 
 app_name = "intel"
 
@@ -30,4 +36,17 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("stats/<slug:table>.csv", stats_views.statistics_csv, name="stats_csv"),
     path("export/incidents.csv", stats_views.export_csv, name="export_csv"),
     path("export/incidents.geojson", stats_views.export_geojson, name="export_geojson"),
+    # Importing police open data (analysts).
+    path("intel/imports/", views_import.import_start, name="import_start"),
+    path("intel/imports/<int:run_id>/", views_import.import_detail, name="import_detail"),
+    path(
+        "intel/imports/<int:run_id>/progress/",
+        views_import.import_progress,
+        name="import_progress",
+    ),
+    path(
+        "intel/imports/<int:run_id>/rejects.csv",
+        views_import.import_rejects,
+        name="import_rejects",
+    ),
 ]
