@@ -154,7 +154,8 @@ def rss_mb() -> float:
 
 def throughput(*, streams: int, seconds: float) -> None:
     print(
-        f"\nthroughput: {streams} vtest streams round-robin, {seconds:g} s of video each, 640x480, 5 detect fps"
+        f"\nthroughput: {streams} vtest streams round-robin, {seconds:g} s of video each, "
+        "640x480, 5 detect fps"
     )
     for mode in ("decode only", "pipeline (gated)", "detector on every full frame"):
         before = rss_mb()
@@ -198,7 +199,8 @@ def throughput(*, streams: int, seconds: float) -> None:
         per_stream_mb = (max(peak, rss_mb()) - before) / streams
         print(
             f"  {mode:30} {factor:6.2f} video s per wall s -> {factor:5.1f} streams in real time; "
-            f"{1000 * wall / frames:6.1f} ms wall and {1000 * cpu / frames:6.1f} ms CPU per analysed frame; "
+            f"{1000 * wall / frames:6.1f} ms wall and {1000 * cpu / frames:6.1f} ms CPU "
+            "per analysed frame; "
             f"+{per_stream_mb:.0f} MB per stream"
         )
         for reader in readers:
