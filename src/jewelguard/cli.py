@@ -13,7 +13,8 @@ from collections.abc import Sequence
 USAGE = """usage: jewelguard COMMAND [options]
 
   up        first run: create the data directory, migrate, load demo data;
-            then serve on 127.0.0.1:8000 with the task worker alongside (Ctrl-C stops all)
+            then serve on 127.0.0.1:8000 with the task worker and the sentinel node
+            alongside (Ctrl-C stops all)
   serve     serve the web application under uvicorn (--host, --port, --workers)
   worker    run background tasks from the database queue
   ...       any Django management command (migrate, createsuperuser, shell, check, ...)
@@ -162,23 +163,29 @@ def _up(host: str, port: int) -> None:
         print("Demo data already loaded; reusing it.")
     _demo_crime_import()
 
-    # Its own session, so that stopping `up` stops the worker whatever signals it ignores;
-    # and on Linux the kernel stops it too if `up` itself is killed outright.
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "jewelguard", "worker"],
-        start_new_session=True,
-        preexec_fn=_stop_with_parent if sys.platform == "linux" else None,
-    )
+    # The task worker and the sentinel node (the cameras), each in its own session, so that
+    # stopping `up` stops them whatever signals they ignore; and on Linux the kernel stops
+    # them too if `up` itself is killed outright.
+    helpers = [
+        subprocess.Popen(
+            [sys.executable, "-m", "jewelguard", *command],
+            start_new_session=True,
+            preexec_fn=_stop_with_parent if sys.platform == "linux" else None,
+        )
+        for command in (["worker"], ["sentinel", "run"])
+    ]
     print(f"JewelGuard is up: {_served_address(host, port)}/  (Ctrl-C to stop)")
     try:
         _serve(host, port, workers=1)
     finally:
-        os.killpg(worker.pid, signal.SIGTERM)
-        try:
-            worker.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(worker.pid, signal.SIGKILL)
-            worker.wait()
+        for helper in helpers:
+            os.killpg(helper.pid, signal.SIGTERM)
+        for helper in helpers:
+            try:
+                helper.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(helper.pid, signal.SIGKILL)
+                helper.wait()
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from jewelguard.sentinel.pipeline import analyzer_build
 from jewelguard.sentinel.pipeline.offline import WHOLE_VIEW_SETUP
 from jewelguard.sentinel.pipeline.video import video_frames
-from tests.sentinel.conftest import STORE, clip_compose, clip_play
+from tests.sentinel.clips import STORE, clip_compose, clip_play
 
 
 def _vtest_hits(path: str, *, is_open: bool, seconds: float) -> list:

@@ -6,17 +6,16 @@ feed it frames (at the detect rate and size) and blocks of audio, in time order.
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from typing import Any
 
 import cv2
 import numpy as np
 import numpy.typing as npt
 
+from jewelguard.sentinel.pipeline.audio import audio_detector_build
 from jewelguard.sentinel.pipeline.detectors import Detector
 from jewelguard.sentinel.pipeline.motion import MotionDetector, MotionSettings, Region
 from jewelguard.sentinel.pipeline.rules import Rules, RuleSettings, Scene
@@ -64,23 +63,9 @@ def setup_check(*, setup: CameraSetup) -> None:
         raise ValueError(str(error)) from None
 
 
-def _sound_detector_load() -> SoundDetect | None:
-    """The glass-break detector of `pipeline.audio`, where that module is installed.
-
-    It is expected to offer `audio_detector_build()` returning an object whose
-    `detect(*, samples, sample_rate, at_s)` gives the SoundEvents found in a block.
-    """
-    try:
-        module = importlib.import_module("jewelguard.sentinel.pipeline.audio")
-    except ModuleNotFoundError:
-        return None
-    build = getattr(module, "audio_detector_build", None)
-    if build is None:
-        logger.warning("sentinel audio: pipeline.audio has no audio_detector_build()")
-        return None
-    detector: Any = build()
-    detect: SoundDetect = detector.detect
-    return detect
+def _sound_detector_load() -> SoundDetect:
+    """The two-stage glass-break detector, one per camera or microphone stream."""
+    return audio_detector_build().detect
 
 
 def snapshot_jpeg(
@@ -198,7 +183,7 @@ class PipelineAnalyzer:
     def audio(
         self, *, samples: npt.NDArray[np.float32], sample_rate: int, at_s: float, is_open: bool
     ) -> tuple[tuple[SoundEvent, ...], tuple[RuleHit, ...]]:
-        """Analyse a block of mono samples; no sound events without the audio module."""
+        """Analyse a block of mono samples: glass breaks, and the rules they fire."""
         if samples.ndim != 1:
             raise ValueError("samples: must be one channel (a 1-D array)")
         if not 8000 <= sample_rate <= 192000:

@@ -359,3 +359,36 @@ def audio_file_read(*, path: Path, max_seconds: float = MAX_FILE_SECONDS) -> tup
     if not chunks:
         raise ValueError(f"{path.name}: holds no audio")
     return np.concatenate(chunks), rate
+
+
+class GlassBreakStream:
+    """Glass breaks in a live stream whose blocks come with their start times.
+
+    The analyzer's sound detector: one `GlassBreakDetector` per stream, started again when
+    the stream's sample rate changes; event times are in seconds from the stream's start.
+    """
+
+    def __init__(self, *, config: GlassBreakConfig | None = None) -> None:
+        self.config = config
+        self._detector: GlassBreakDetector | None = None
+        self._offset_s = 0.0
+
+    def detect(self, *, samples: Samples, sample_rate: int, at_s: float) -> list[SoundEvent]:
+        if self._detector is None or self._detector.input_rate != sample_rate:
+            self._detector = GlassBreakDetector(sample_rate=sample_rate, config=self.config)
+            self._offset_s = at_s
+        offset = self._offset_s
+        return [
+            SoundEvent(
+                start_s=event.start_s + offset,
+                end_s=event.end_s + offset,
+                label=event.label,
+                confidence=event.confidence,
+            )
+            for event in self._detector.feed(samples)
+        ]
+
+
+def audio_detector_build(*, config: GlassBreakConfig | None = None) -> GlassBreakStream:
+    """The sound detector the pipeline runs on a camera's audio or a microphone."""
+    return GlassBreakStream(config=config)

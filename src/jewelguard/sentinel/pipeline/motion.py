@@ -94,7 +94,9 @@ class MotionDetector:
                 keep &= ~polygon_mask(polygon=mask, width=small_w, height=small_h)
             self._keep = keep
         # Shrink first, then convert: the colour conversion is the costly part at full size.
-        small = cv2.resize(image, (small_w, small_h), interpolation=cv2.INTER_AREA)
+        # Linear rather than area shrinking: several times cheaper, and the blur below
+        # takes out the aliasing it leaves.
+        small = cv2.resize(image, (small_w, small_h), interpolation=cv2.INTER_LINEAR)
         grey = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
         return np.asarray(cv2.GaussianBlur(grey, (3, 3), 0), dtype=np.uint8)
 

@@ -79,6 +79,8 @@ class PersonTracker:
             )
             for b in boxes
         ]
+        if not detections and not self._tracker.tracked_objects:
+            return []  # a quiet scene: nothing to follow, nothing to age
         objects = self._tracker.update(detections=detections)
         seen = {id(b) for b in boxes}
         tracks: list[Track] = []

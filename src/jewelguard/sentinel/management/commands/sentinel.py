@@ -3,13 +3,16 @@
 
 from __future__ import annotations
 
-import importlib
+import argparse
 from pathlib import Path
 from typing import Any
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
+from jewelguard.sentinel.models import Camera
+from jewelguard.sentinel.node import camera_setup
 from jewelguard.sentinel.pipeline import analyzer_build
 from jewelguard.sentinel.pipeline.detectors import DetectorError
 from jewelguard.sentinel.pipeline.offline import WHOLE_VIEW_SETUP, file_analyse
@@ -18,19 +21,11 @@ from jewelguard.sentinel.pipeline.video import VideoError
 
 
 def _camera_setup(camera_id: int) -> CameraSetup:
-    """The setup of a registered camera, where the sentinel's cameras are installed."""
-    try:
-        selectors = importlib.import_module("jewelguard.sentinel.selectors")
-    except ModuleNotFoundError:
-        selectors = None
-    setup_get = getattr(selectors, "camera_setup_get", None)
-    if setup_get is None:
-        raise CommandError(
-            "--camera: registered cameras are not available in this installation; "
-            "analyse without --camera (the whole view is then one showcase zone)"
-        )
-    setup: CameraSetup = setup_get(camera_id=camera_id)
-    return setup
+    """The zones, masks and detect settings of a registered camera."""
+    camera = Camera.objects.filter(pk=camera_id).select_related("store").first()
+    if camera is None:
+        raise CommandError(f"--camera: no camera with id {camera_id}")
+    return camera_setup(camera=camera)
 
 
 class Command(BaseCommand):
@@ -62,23 +57,21 @@ class Command(BaseCommand):
             "--seconds", type=float, metavar="S", help="analyse only the first S seconds"
         )
         analyse.add_argument("--no-progress", action="store_true", help="no progress bar")
-        commands.add_parser("run", help="run the live sentinel node for this machine's cameras")
+        run = commands.add_parser(
+            "run",
+            help="run the live sentinel node: every camera it can lease, until SIGTERM or Ctrl-C",
+            description="Options as for `jewelguard sentinel_node` (--name, --analyzer, ...).",
+        )
+        run.add_argument("node_options", nargs=argparse.REMAINDER)
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["subcommand"] == "run":
-            self._run()
+            self._run(options["node_options"])
             return
         self._analyse(options)
 
-    def _run(self) -> None:
-        try:
-            node = importlib.import_module("jewelguard.sentinel.node")
-        except ModuleNotFoundError:
-            node = None
-        node_run = getattr(node, "node_run", None)
-        if node_run is None:
-            raise CommandError("run: the live sentinel node is not available in this installation")
-        node_run()
+    def _run(self, node_options: list[str]) -> None:
+        call_command("sentinel_node", *node_options)
 
     def _analyse(self, options: dict[str, Any]) -> None:
         setup = (
