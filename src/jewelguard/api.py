@@ -79,7 +79,7 @@ api.add_router("/", stores_router)
 api.add_router("/intel/", intel_router)
 api.add_router("/intel/", incidents_router)
 api.add_router("/assessment/", assessment_router)
-api.add_router("/assessments/", assessment_report_router)
+api.add_router("/assessment/", assessment_report_router)
 
 
 @api.exception_handler(HttpError)

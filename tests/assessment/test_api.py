@@ -146,6 +146,14 @@ def test_a_finished_assessment_takes_no_more_answers(assessment, store):
     assert saved(assessment) == [("safe_rating", "tl_15")]
 
 
+@pytest.mark.parametrize("store_id", [True, "1", 1.5, 0, None])
+def test_a_store_id_that_is_not_a_whole_positive_number_starts_nothing(store, store_id):
+    refused = call(store.member.owner, "post", "/assessments", {"store_id": store_id})
+    assert refused.status_code == 422
+    assert "store_id" in refused.json()["detail"][0]["loc"]
+    assert not Assessment.objects.exists()
+
+
 def test_oversized_and_malformed_bodies_are_refused(assessment, store):
     owner = store.member.owner
     path = f"/assessments/{assessment.pk}/answers"

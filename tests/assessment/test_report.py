@@ -164,8 +164,8 @@ REPORT_PATHS = (
     "/assessment/{pk}/progress/",
     "/assessment/{pk}/peers/",
     "/assessment/stores/{store}/history/",
-    "/api/assessments/{pk}/report",
-    "/api/assessments/{pk}/report?format=html",
+    "/api/assessment/assessments/{pk}/report",
+    "/api/assessment/assessments/{pk}/report?format=html",
 )
 
 
@@ -194,25 +194,25 @@ def test_signed_out_visitors_are_sent_to_log_in_and_the_api_says_401(client, ass
     page = client.get(f"/assessment/{assessment.pk}/report.pdf")
     assert page.status_code == 302
     assert "/accounts/login/" in page["Location"]
-    assert client.get(f"/api/assessments/{assessment.pk}/report").status_code == 401
+    assert client.get(f"/api/assessment/assessments/{assessment.pk}/report").status_code == 401
 
 
 def test_api_gives_the_report_as_pdf_or_html_and_refuses_other_formats(member_client, assessment):
-    pdf = member_client.get(f"/api/assessments/{assessment.pk}/report")
+    pdf = member_client.get(f"/api/assessment/assessments/{assessment.pk}/report")
     assert pdf.status_code == 200
     assert pdf["Content-Type"] == "application/pdf"
     assert "Front Range Jewelers" in pdf_text(pdf.content)
-    html = member_client.get(f"/api/assessments/{assessment.pk}/report?format=html")
+    html = member_client.get(f"/api/assessment/assessments/{assessment.pk}/report?format=html")
     assert html["Content-Type"].startswith("text/html")
     assert "Front Range Jewelers" in html.content.decode()
-    wrong = member_client.get(f"/api/assessments/{assessment.pk}/report?format=docx")
+    wrong = member_client.get(f"/api/assessment/assessments/{assessment.pk}/report?format=docx")
     assert wrong.status_code == 422
     assert "format" in str(wrong.json()["detail"][0]["loc"])
 
 
 @pytest.mark.parametrize("bad", ["0", "-1", "99999999999999999999", "abc"])
 def test_api_refuses_impossible_ids_without_error(member_client, assessment, bad):
-    response = member_client.get(f"/api/assessments/{bad}/report")
+    response = member_client.get(f"/api/assessment/assessments/{bad}/report")
     assert response.status_code in (404, 422)
 
 

@@ -42,7 +42,7 @@ def test_member_shares_with_an_analyst_then_stops(member_client, store, analyst_
     assert response.status_code == 302
     # then the analyst gets nothing again, at once
     assert analyst.get(report).status_code == 404
-    assert analyst.get(f"/api/assessments/{assessment.pk}/report").status_code == 404
+    assert analyst.get(f"/api/assessment/assessments/{assessment.pk}/report").status_code == 404
     assert not AnalystGrant.objects.exists()
     assert AuditEntry.objects.filter(action="analyst_grant.deleted").count() == 1
 

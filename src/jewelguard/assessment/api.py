@@ -40,7 +40,8 @@ NO_SUCH_ASSESSMENT = {404: ErrorOut, 422: ValidationErrorOut}
 
 
 class AssessmentStart(Schema):
-    store_id: int = Field(..., ge=1, le=DATABASE_ID_MAX)
+    # Strict: JSON's true is not store 1.
+    store_id: int = Field(..., ge=1, le=DATABASE_ID_MAX, strict=True)
 
 
 class AssessmentOut(Schema):

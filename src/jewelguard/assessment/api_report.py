@@ -1,4 +1,4 @@
-"""An assessment's report over the API: ``GET /api/assessments/{id}/report`` (PDF or HTML).
+"""An assessment's report over the API: ``GET /api/assessment/assessments/{id}/report``.
 
 The same permission rule as the pages (``assessment.permissions``): anyone who may not read
 the assessment gets a 404, as if it did not exist.
@@ -27,7 +27,7 @@ class ReportQuery(Schema):
 
 
 @router.get(
-    "/{assessment_id}/report",
+    "/assessments/{assessment_id}/report",
     response={**SIGNED_OUT, 404: ErrorOut, 422: ValidationErrorOut},
     openapi_extra={
         "responses": {

@@ -376,6 +376,8 @@ class IncidentDraft(models.Model):
 
     def __str__(self) -> str:
         return f"incident draft of user #{self.user_id}"
+
+
 class ImportState(models.TextChoices):
     QUEUED = "queued", _("Waiting for the worker")
     RUNNING = "running", _("Importing")
