@@ -37,13 +37,30 @@ def test_home_page_figures_read_in_french(db):
 def test_features_that_do_not_exist_yet_are_not_offered(member):
     page = client_for(member.owner).get("/").content.decode()
     nav = page[page.index('<nav class="main"') : page.index("</nav>")]
+    work = page[page.index('<nav class="workspace"') :]
+    work = work[: work.index("</nav>")]
 
-    assert "Crime map" not in nav
-    assert '<a href="/assessment/">Risk assessment</a>' in nav
+    # what exists is offered: the public sections, and a member's own work under the header
+    assert '<a href="/stats/">Statistics</a>' in nav
+    for link in ("/report/", "/incidents/", "/sentinel/", "/assessment/"):
+        assert f'href="{link}"' in work
+    # what does not, is not: no alerts, no live response; the front page says they are coming
+    assert "Alerts" not in nav + work
     assert "not yet available" in _text(page)
-    staff = client_for(member.owner).get("/me/staff/").content.decode()
-    assert "Report incidents" not in staff
-    assert "live events" not in staff
+    assert "Alerts from jewelers nearby" in _text(page)
+
+
+def test_the_workspace_strip_offers_each_role_only_its_own_work(db):
+    from tests.factories import AnalystFactory, OfficerFactory
+
+    analyst = client_for(AnalystFactory()).get("/").content.decode()
+    officer = client_for(OfficerFactory()).get("/").content.decode()
+
+    assert 'href="/moderation/"' in analyst and 'href="/report/"' not in analyst
+    assert 'href="/incidents/"' in officer
+    for link in ("/report/", "/moderation/", "/assessment/", "/sentinel/"):
+        assert f'href="{link}"' not in officer
+    assert '<nav class="workspace"' not in Client().get("/").content.decode()
 
 
 def test_api_title_names_only_what_it_serves(db):
