@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 import h3
-from django.db.models import Count
+from django.db.models import Count, QuerySet
+from django.db.models.functions import TruncMonth
 
 from jewelguard.accounts.models import Store
 from jewelguard.accounts.permissions import user_is_association_staff
@@ -29,7 +30,14 @@ from jewelguard.core.permissions import Who
 from jewelguard.intel.levels import LocalCrimeLevel
 from jewelguard.intel.models import Incident, Verification, Visibility
 
-__all__ = ["CellCount", "LocalCrimeLevel", "crime_cells", "local_crime_level"]
+__all__ = [
+    "CellCount",
+    "CellDetail",
+    "LocalCrimeLevel",
+    "crime_cell_detail",
+    "crime_cells",
+    "local_crime_level",
+]
 
 LOCAL_RESOLUTION = 7
 REGION_RESOLUTION = 4
@@ -74,6 +82,33 @@ MIN_CELL_COUNT = 3
 MAX_CELLS = 20_000
 
 
+def cell_min_count(*, user: Who) -> int:
+    """The fewest incidents a cell must hold to be shown to ``user``."""
+    return 1 if user_is_association_staff(user=user) else MIN_CELL_COUNT
+
+
+def _mapped_incidents(
+    *,
+    scenario_id: str | None,
+    source: str | None,
+    since: datetime | None,
+    until: datetime | None,
+) -> QuerySet[Incident]:
+    """Incidents the map counts (verified, not private), narrowed by the map's filters."""
+    incidents = Incident.objects.filter(verification=Verification.VERIFIED).exclude(
+        visibility=Visibility.PRIVATE
+    )
+    if scenario_id:
+        incidents = incidents.filter(scenario_id=scenario_id)
+    if source:
+        incidents = incidents.filter(source=source)
+    if since:
+        incidents = incidents.filter(occurred_from__gte=since)
+    if until:
+        incidents = incidents.filter(occurred_from__lt=until)
+    return incidents
+
+
 @dataclass(frozen=True)
 class CellCount:
     cell: str
@@ -94,6 +129,7 @@ def crime_cells(
     scenario_id: str | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
+    source: str | None = None,
 ) -> list[CellCount]:
     """Verified, shared incidents counted per H3 cell whose centre lies in ``bbox``.
 
@@ -108,24 +144,19 @@ def crime_cells(
     margin_lat = margin_km / 111.0
     widest = max(abs(south), abs(north))
     margin_lon = margin_km / (111.0 * max(math.cos(math.radians(min(widest, 89.0))), 0.01))
-    incidents = Incident.objects.filter(
-        verification=Verification.VERIFIED,
+    incidents = _mapped_incidents(
+        scenario_id=scenario_id, source=source, since=since, until=until
+    ).filter(
         latitude__gte=south - margin_lat,
         latitude__lte=north + margin_lat,
         longitude__gte=west - margin_lon,
         longitude__lte=east + margin_lon,
-    ).exclude(visibility=Visibility.PRIVATE)
-    if scenario_id:
-        incidents = incidents.filter(scenario_id=scenario_id)
-    if since:
-        incidents = incidents.filter(occurred_from__gte=since)
-    if until:
-        incidents = incidents.filter(occurred_from__lt=until)
+    )
     rows = incidents.order_by().values_list(column, "scenario_id").annotate(count=Count("pk"))
     per_cell: dict[str, dict[str, int]] = {}
     for cell, scenario, count in rows:
         per_cell.setdefault(cell, {})[scenario] = count
-    floor = 1 if user_is_association_staff(user=user) else MIN_CELL_COUNT
+    floor = cell_min_count(user=user)
     found = []
     for cell, scenarios in sorted(per_cell.items()):
         total = sum(scenarios.values())
@@ -136,3 +167,71 @@ def crime_cells(
             CellCount(cell=cell, count=total, by_scenario=tuple(sorted(scenarios.items())))
         )
     return found
+
+
+# A cell's trend covers this many months, ending with the month of its latest incident.
+TREND_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class CellDetail:
+    """One hexagon: its total, its counts by scenario and its incidents per month.
+
+    ``by_scenario`` holds only scenarios with at least the viewer's floor of incidents;
+    ``other`` counts the rest together, so that no small number names one reporter.
+    ``trend`` is ``(first day of the month, count)`` for ``TREND_MONTHS`` months.
+    """
+
+    cell: str
+    count: int
+    by_scenario: tuple[tuple[str, int], ...]
+    other: int
+    trend: tuple[tuple[datetime, int], ...]
+
+
+def crime_cell_detail(
+    *,
+    user: Who,
+    cell: str,
+    scenario_id: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    source: str | None = None,
+) -> CellDetail | None:
+    """What one hexagon holds, under the map's filters; None where ``user`` may not see it.
+
+    The same rules as ``crime_cells``: verified incidents not shared privately, and no
+    cell under ``MIN_CELL_COUNT`` for anyone but analysts. The caller checks the cell id
+    and its resolution.
+    """
+    column = f"h3_r{h3.get_resolution(cell)}"
+    incidents = _mapped_incidents(
+        scenario_id=scenario_id, source=source, since=since, until=until
+    ).filter(**{column: cell})
+    by_scenario = dict(incidents.order_by().values_list("scenario_id").annotate(count=Count("pk")))
+    total = sum(by_scenario.values())
+    floor = cell_min_count(user=user)
+    if total == 0 or total < floor:
+        return None
+    shown = tuple(sorted((s, n) for s, n in by_scenario.items() if n >= floor))
+    months = {
+        month: count
+        for month, count in incidents.order_by()
+        .annotate(month=TruncMonth("occurred_from", tzinfo=UTC))
+        .values_list("month")
+        .annotate(count=Count("pk"))
+    }
+    latest = max(months)
+    trend = []
+    year, month = latest.year, latest.month
+    for _step in range(TREND_MONTHS):
+        first = latest.replace(year=year, month=month, day=1)
+        trend.append((first, months.get(first, 0)))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return CellDetail(
+        cell=cell,
+        count=total,
+        by_scenario=shown,
+        other=total - sum(n for _s, n in shown),
+        trend=tuple(reversed(trend)),
+    )
