@@ -36,6 +36,10 @@ def map_at(page, live_server, query="") -> None:
 
 @pytest.mark.browser
 def test_visitor_sees_hexagons_filters_them_and_opens_one(page, live_server, denver_incidents):
+    errors: list[str] = []
+    page.on(
+        "console", lambda message: errors.append(message.text) if message.type == "error" else None
+    )
     # given a visitor on the map, at Denver's city zoom (resolution 7)
     map_at(page, live_server, "#10/39.73/-104.98")
     hexagons = page.locator("path.crime-hex")
@@ -68,6 +72,20 @@ def test_visitor_sees_hexagons_filters_them_and_opens_one(page, live_server, den
     page.get_by_label("From").fill("2030-01-01")
     expect(hexagons).to_have_count(0)
     expect(page.locator("#crime-map-status")).to_contain_text("No hexagon")
+    expect(detail).to_contain_text("nothing to show with these filters")
+    # and the address keeps the view and the filters, for a link or a reload
+    assert "since=2030-01-01" in page.url and "scenario=grab_and_run" in page.url
+    assert page.url.endswith("#10/39.7300/-104.9800")
+    # nothing the page did broke the content security policy or raised an error
+    assert errors == []
+
+
+@pytest.mark.browser
+def test_a_view_of_the_whole_world_asks_to_zoom_in(page, live_server, denver_incidents):
+    page.goto(f"{live_server.url}/map/#2/20.0/0.0")
+    page.wait_for_selector("#crime-map[data-state=failed]")
+    expect(page.locator("#crime-map-status")).to_contain_text("too many hexagons: zoom in")
+    expect(page.locator("path.crime-hex")).to_have_count(0)
 
 
 @pytest.mark.browser

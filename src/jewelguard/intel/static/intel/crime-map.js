@@ -82,6 +82,7 @@
 
     let request = 0;
     let selected = null;
+    let filtersChanged = false;
 
     function filters() {
       const query = new URLSearchParams();
@@ -208,6 +209,10 @@
         let reason = answer ? String(answer.status) : "network";
         try { reason = (await answer.json()).detail[0].msg; } catch (error) { /* keep status */ }
         status.textContent = say("failed").replace("%(reason)s", reason);
+        // no stale hexagons: what is on the map must match what the filters and view say
+        hexagons.clearLayers();
+        topBody.replaceChildren();
+        drawLegend([]);
         element.dataset.state = "failed";
         return;
       }
@@ -227,6 +232,15 @@
       });
       drawLegend(limits);
       drawTop(features);
+      if (selected && filtersChanged) {
+        // the chosen hexagon under the new filters: its new counts, or that it has none
+        if (features.some((f) => f.properties.cell === selected)) {
+          showCell(selected);
+        } else {
+          detailBody.replaceChildren(text("p", say("gone")));
+        }
+      }
+      filtersChanged = false;
       element.dataset.resolution = String(res);
       element.dataset.hexagons = String(features.length);
       element.dataset.state = "ready";
@@ -245,10 +259,7 @@
     let timer = null;
     const soon = () => { clearTimeout(timer); timer = setTimeout(() => { remember(); refresh(); }, 150); };
     map.on("moveend", soon);
-    form.addEventListener("change", () => {
-      soon();
-      if (selected) showCell(selected);
-    });
+    form.addEventListener("change", () => { filtersChanged = true; soon(); });
     form.addEventListener("submit", (event) => { event.preventDefault(); refresh(); });
     refresh();
   });
