@@ -230,9 +230,9 @@ def load(env: dict[str, str] | None = None) -> Config:
         allowed_hosts=allowed_hosts,
         csrf_trusted_origins=_list(env, "JEWELGUARD_CSRF_TRUSTED_ORIGINS", []),
         email=email,
-        map_tiles_url=env.get(
-            "JEWELGUARD_MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
-        ),
+        # Empty by default: the maps work offline, and no visitor's browser is sent to a tile
+        # server nobody chose (OpenStreetMap's own servers ask heavy users for their own).
+        map_tiles_url=env.get("JEWELGUARD_MAP_TILES_URL", ""),
         # On by default in production: sign-in pages must never be served over plain HTTP, and
         # behind a TLS proxy X-Forwarded-Proto tells Django the request was already secure.
         ssl_redirect=_flag(env, "JEWELGUARD_SSL_REDIRECT", default=not debug),

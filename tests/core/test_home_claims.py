@@ -41,6 +41,7 @@ def test_features_that_do_not_exist_yet_are_not_offered(member):
     work = work[: work.index("</nav>")]
 
     # what exists is offered: the public sections, and a member's own work under the header
+    assert '<a href="/map/">Crime map</a>' in nav
     assert '<a href="/stats/">Statistics</a>' in nav
     for link in ("/report/", "/incidents/", "/sentinel/", "/assessment/"):
         assert f'href="{link}"' in work

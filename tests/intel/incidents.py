@@ -32,18 +32,18 @@ def incident_imported(*, cell: str, scenario_id: str, number: int, **fields: Any
     source_name = fields.pop("source_name", "test-pd")
     fields.setdefault("verification", "verified")
     fields.setdefault("visibility", "public")
+    fields.setdefault("occurred_from", WHEN)
+    fields.setdefault("source", "import")
     return Incident.objects.create(
         scenario_id=scenario_id,
         nibrs_offense_code="220",
         attempt="completed",
-        occurred_from=WHEN,
         reported_at=WHEN,
         latitude=latitude,
         longitude=longitude,
         **incident_cells(latitude=latitude, longitude=longitude),
         location_type="25",
         premises="on",
-        source="import",
         source_name=source_name,
         source_id=f"{cell}-{scenario_id}-{number}",
         **fields,

@@ -20,10 +20,11 @@ import math
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from jewelguard.accounts.models import Agency
@@ -222,6 +223,12 @@ def import_file_check(*, path: Path, profile: ImportProfile) -> FilePlan:
     return FilePlan(path=path, header_line=header_line, width=width, indexes=indexes, rows=rows)
 
 
+@lru_cache(maxsize=4096)
+def _date_parse(text: str, date_format: str) -> datetime:
+    """``strptime``, remembered: rows repeat dates (occurred and reported, one day's rows)."""
+    return datetime.strptime(text, date_format)
+
+
 class _RowReader:
     """Turns one file's rows into incident fields, remembering the ids already seen."""
 
@@ -244,7 +251,7 @@ class _RowReader:
                 raise RowRejected(f"{key} is empty")
             return None
         try:
-            naive = datetime.strptime(text, self.profile.dates.format)
+            naive = _date_parse(text, self.profile.dates.format)
         except ValueError:
             raise RowRejected(
                 f"{key} '{_quoted(text)}' is not a date in the format {self.profile.dates.format}"
@@ -324,6 +331,71 @@ class _RowReader:
         }
 
 
+def _insert_columns() -> list[tuple[str, Any, Callable[[Any], Any]]]:
+    """Each column an incident is inserted with: its name, default, and conversion to SQL."""
+    columns: list[tuple[str, Any, Callable[[Any], Any]]] = []
+    for model_field in Incident._meta.concrete_fields:
+        if model_field.primary_key:
+            continue
+        convert: Callable[[Any], Any]
+        if model_field.get_internal_type() == "DateTimeField":
+            convert = connection.ops.adapt_datetimefield_value
+        elif model_field.get_internal_type() == "JSONField":
+            convert = partial(model_field.get_db_prep_save, connection=connection)
+        else:
+            convert = _unchanged
+        default = model_field.get_default()
+        columns.append((model_field.attname, default, convert))
+    return columns
+
+
+def _unchanged(value: Any) -> Any:
+    return value
+
+
+def _incidents_insert(*, rows: list[dict[str, Any]]) -> None:
+    """Insert new incidents as given, skipping the ORM's per-value work (a million rows).
+
+    The rows hold what ``bulk_create`` would have been given; fields they lack take the
+    model's defaults. The database's constraints still check every row. PostgreSQL gets
+    them through COPY, SQLite through one prepared INSERT.
+    """
+    if not rows:
+        return
+    columns = _insert_columns()
+    # Rows share datetimes (created and updated, occurred and reported): convert each once.
+    converted: dict[datetime, Any] = {}
+
+    def value_of(value: Any, convert: Callable[[Any], Any]) -> Any:
+        if convert is _unchanged:
+            return value
+        if not isinstance(value, datetime):
+            return convert(value)
+        if value not in converted:
+            converted[value] = convert(value)
+        return converted[value]
+
+    values = [
+        tuple(value_of(row.get(name, default), convert) for name, default, convert in columns)
+        for row in rows
+    ]
+    names = ", ".join(connection.ops.quote_name(name) for name, _d, _c in columns)
+    table = connection.ops.quote_name(Incident._meta.db_table)
+    if connection.vendor == "postgresql":
+        raw = connection.connection
+        assert raw is not None
+        with raw.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for value in values:
+                copy.write_row(value)
+        return
+    placeholders = ", ".join(["%s"] * len(columns))
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} ({names}) VALUES ({placeholders})",  # noqa: S608 (our names)
+            values,
+        )
+
+
 def _batch_write(
     *, profile: ImportProfile, batch: list[dict[str, Any]], summary: ImportSummary
 ) -> None:
@@ -334,20 +406,20 @@ def _batch_write(
             incident.source_id: incident
             for incident in Incident.objects.filter(source_name=profile.source, source_id__in=ids)
         }
-        new: list[Incident] = []
+        new: list[dict[str, Any]] = []
         changed: list[Incident] = []
         now = timezone.now()
         for row in batch:
             incident = existing.get(row["source_id"])
             if incident is None:
                 new.append(
-                    Incident(
+                    {
                         **row,
-                        source=Source.IMPORT,
-                        source_name=profile.source,
-                        created_at=now,
-                        updated_at=now,
-                    )
+                        "source": Source.IMPORT.value,
+                        "source_name": profile.source,
+                        "created_at": now,
+                        "updated_at": now,
+                    }
                 )
                 continue
             differs = [name for name in IMPORTED_FIELDS if getattr(incident, name) != row[name]]
@@ -356,7 +428,7 @@ def _batch_write(
                     setattr(incident, name, row[name])
                 incident.updated_at = now
                 changed.append(incident)
-        Incident.objects.bulk_create(new, batch_size=500)
+        _incidents_insert(rows=new)
         Incident.objects.bulk_update(changed, [*IMPORTED_FIELDS, "updated_at"], batch_size=500)
     summary.added += len(new)
     summary.changed += len(changed)

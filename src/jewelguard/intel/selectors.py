@@ -16,12 +16,12 @@ unknown, and so is a scenario the region has never seen.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import h3
 from django.db.models import Count, QuerySet
+from django.db.models.functions import TruncMonth
 
 from jewelguard.accounts.models import Store
 from jewelguard.accounts.permissions import user_is_association_staff
@@ -31,7 +31,9 @@ from jewelguard.intel.models import Incident, IncidentDraft, Verification, Visib
 
 __all__ = [
     "CellCount",
+    "CellDetail",
     "LocalCrimeLevel",
+    "crime_cell_detail",
     "crime_cells",
     "incident_draft_open",
     "incident_possible_duplicates",
@@ -83,11 +85,88 @@ MIN_CELL_COUNT = 3
 MAX_CELLS = 20_000
 
 
+def cell_min_count(*, user: Who) -> int:
+    """The fewest incidents a cell must hold to be shown to ``user``."""
+    return 1 if user_is_association_staff(user=user) else MIN_CELL_COUNT
+
+
+def _mapped_incidents(
+    *,
+    scenario_id: str | None,
+    source: str | None,
+    since: datetime | None,
+    until: datetime | None,
+) -> QuerySet[Incident]:
+    """Incidents the map counts (verified, not private), narrowed by the map's filters."""
+    incidents = Incident.objects.filter(verification=Verification.VERIFIED).exclude(
+        visibility=Visibility.PRIVATE
+    )
+    if scenario_id:
+        incidents = incidents.filter(scenario_id=scenario_id)
+    if source:
+        incidents = incidents.filter(source=source)
+    if since:
+        incidents = incidents.filter(occurred_from__gte=since)
+    if until:
+        incidents = incidents.filter(occurred_from__lt=until)
+    return incidents
+
+
 @dataclass(frozen=True)
 class CellCount:
     cell: str
     count: int
     by_scenario: tuple[tuple[str, int], ...]
+
+
+# The most cells one statement asks for (SQLite takes 32,766 parameters; PostgreSQL more).
+CELLS_PER_QUERY = 5000
+# Longitudes are cut into strips this wide, so that H3 never reads an edge of a wide box
+# as crossing the antimeridian.
+_STRIP_DEGREES = 90.0
+
+
+def viewport_cells(*, bbox: tuple[float, float, float, float], resolution: int) -> list[str]:
+    """The H3 cells of ``resolution`` whose centre lies in ``bbox`` (west, south, east, north)."""
+    west, south, east, north = bbox
+    found: set[str] = set()
+    left = west
+    while left < east:
+        right = min(east, left + _STRIP_DEGREES)
+        ring = [(south, left), (south, right), (north, right), (north, left)]
+        found.update(h3.polygon_to_cells(h3.LatLngPoly(ring), resolution))
+        left = right
+    return sorted(found)
+
+
+def _cells_rows(
+    *, cells: list[str], resolution: int, incidents: QuerySet[Incident]
+) -> QuerySet[Incident, tuple[str, str, int]]:
+    """(cell, scenario, count) for ``incidents`` in ``cells``, one GROUP BY on the cell column.
+
+    Asking by cell (an IN list on the cell column) rather than by latitude and longitude
+    lets the database walk the partial index ``incident_counted_h3_r<N>`` for just those
+    cells, and counts every cell on the edge whole. A view of more than
+    ``CELLS_PER_QUERY`` cells (a country) walks the whole index instead, which is as fast
+    and keeps the statement small; the caller then keeps the cells in view.
+    """
+    column = f"h3_r{resolution}"
+    if len(cells) <= CELLS_PER_QUERY:
+        incidents = incidents.filter(**{f"{column}__in": cells})
+    return incidents.order_by().values_list(column, "scenario_id").annotate(count=Count("*"))
+
+
+def crime_cells_sql(
+    *, bbox: tuple[float, float, float, float], resolution: int
+) -> tuple[str, tuple[object, ...]]:
+    """The statement ``crime_cells`` runs, unfiltered, and its parameters (EXPLAIN, benchmarks)."""
+    rows = _cells_rows(
+        cells=viewport_cells(bbox=bbox, resolution=resolution),
+        resolution=resolution,
+        incidents=_mapped_incidents(scenario_id=None, source=None, since=None, until=None),
+    )
+    sql, params = rows.query.sql_with_params()
+    return sql, tuple(params)
 
 
 def cells_max_resolution(*, user: Who) -> int:
@@ -103,47 +182,36 @@ def crime_cells(
     scenario_id: str | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
+    source: str | None = None,
 ) -> list[CellCount]:
     """Verified, shared incidents counted per H3 cell whose centre lies in ``bbox``.
 
-    ``bbox`` is (west, south, east, north) in degrees. Cells with fewer than
+    ``bbox`` is (west, south, east, north) in degrees, west before east; each cell counts
+    all of its incidents, also those beyond the box. Cells with fewer than
     ``MIN_CELL_COUNT`` incidents are left out for everyone but analysts and administrators,
     so that no cell points at one reporter. The caller checks the resolution and the bbox.
     """
-    west, south, east, north = bbox
-    column = f"h3_r{resolution}"
-    # Take points a cell beyond the box, so that cells on its edge are counted whole.
-    margin_km = h3.average_hexagon_edge_length(resolution, unit="km") * 2
-    margin_lat = margin_km / 111.0
-    widest = max(abs(south), abs(north))
-    margin_lon = margin_km / (111.0 * max(math.cos(math.radians(min(widest, 89.0))), 0.01))
-    incidents = Incident.objects.filter(
-        verification=Verification.VERIFIED,
-        latitude__gte=south - margin_lat,
-        latitude__lte=north + margin_lat,
-        longitude__gte=west - margin_lon,
-        longitude__lte=east + margin_lon,
-    ).exclude(visibility=Visibility.PRIVATE)
-    if scenario_id:
-        incidents = incidents.filter(scenario_id=scenario_id)
-    if since:
-        incidents = incidents.filter(occurred_from__gte=since)
-    if until:
-        incidents = incidents.filter(occurred_from__lt=until)
-    rows = incidents.order_by().values_list(column, "scenario_id").annotate(count=Count("pk"))
+    in_view = viewport_cells(bbox=bbox, resolution=resolution)
+    rows = _cells_rows(
+        cells=in_view,
+        resolution=resolution,
+        incidents=_mapped_incidents(
+            scenario_id=scenario_id, source=source, since=since, until=until
+        ),
+    )
+    shown = set(in_view)
     per_cell: dict[str, dict[str, int]] = {}
     for cell, scenario, count in rows:
-        per_cell.setdefault(cell, {})[scenario] = count
-    floor = 1 if user_is_association_staff(user=user) else MIN_CELL_COUNT
+        if cell in shown:
+            per_cell.setdefault(cell, {})[scenario] = count
+    floor = cell_min_count(user=user)
     found = []
     for cell, scenarios in sorted(per_cell.items()):
         total = sum(scenarios.values())
-        latitude, longitude = h3.cell_to_latlng(cell)
-        if total < floor or not (south <= latitude <= north and west <= longitude <= east):
-            continue
-        found.append(
-            CellCount(cell=cell, count=total, by_scenario=tuple(sorted(scenarios.items())))
-        )
+        if total >= floor:
+            found.append(
+                CellCount(cell=cell, count=total, by_scenario=tuple(sorted(scenarios.items())))
+            )
     return found
 
 
@@ -193,4 +261,72 @@ def incident_possible_duplicates(*, incident: Incident) -> QuerySet[Incident]:
         .exclude(pk=incident.pk)
         .exclude(verification=Verification.REJECTED)
         .order_by("occurred_from", "pk")[:10]
+    )
+
+
+# A cell's trend covers this many months, ending with the month of its latest incident.
+TREND_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class CellDetail:
+    """One hexagon: its total, its counts by scenario and its incidents per month.
+
+    ``by_scenario`` holds only scenarios with at least the viewer's floor of incidents;
+    ``other`` counts the rest together, so that no small number names one reporter.
+    ``trend`` is ``(first day of the month, count)`` for ``TREND_MONTHS`` months.
+    """
+
+    cell: str
+    count: int
+    by_scenario: tuple[tuple[str, int], ...]
+    other: int
+    trend: tuple[tuple[datetime, int], ...]
+
+
+def crime_cell_detail(
+    *,
+    user: Who,
+    cell: str,
+    scenario_id: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    source: str | None = None,
+) -> CellDetail | None:
+    """What one hexagon holds, under the map's filters; None where ``user`` may not see it.
+
+    The same rules as ``crime_cells``: verified incidents not shared privately, and no
+    cell under ``MIN_CELL_COUNT`` for anyone but analysts. The caller checks the cell id
+    and its resolution.
+    """
+    column = f"h3_r{h3.get_resolution(cell)}"
+    incidents = _mapped_incidents(
+        scenario_id=scenario_id, source=source, since=since, until=until
+    ).filter(**{column: cell})
+    by_scenario = dict(incidents.order_by().values_list("scenario_id").annotate(count=Count("pk")))
+    total = sum(by_scenario.values())
+    floor = cell_min_count(user=user)
+    if total == 0 or total < floor:
+        return None
+    shown = tuple(sorted((s, n) for s, n in by_scenario.items() if n >= floor))
+    months = {
+        month: count
+        for month, count in incidents.order_by()
+        .annotate(month=TruncMonth("occurred_from", tzinfo=UTC))
+        .values_list("month")
+        .annotate(count=Count("pk"))
+    }
+    latest = max(months)
+    trend = []
+    year, month = latest.year, latest.month
+    for _step in range(TREND_MONTHS):
+        first = latest.replace(year=year, month=month, day=1)
+        trend.append((first, months.get(first, 0)))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return CellDetail(
+        cell=cell,
+        count=total,
+        by_scenario=shown,
+        other=total - sum(n for _s, n in shown),
+        trend=tuple(reversed(trend)),
     )

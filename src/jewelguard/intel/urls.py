@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import URLPattern, URLResolver, path
 
 from jewelguard.intel import (
+    map_views,
     stats_views,
     views_import,
     views_incidents,
@@ -49,4 +50,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
         views_import.import_rejects,
         name="import_rejects",
     ),
+    # the crime map
+    path("map/", map_views.crime_map, name="map"),
 ]
