@@ -15,8 +15,10 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.test import Client
+from django.utils import translation
 
 from jewelguard.accounts.models import Member, Role, StaffRight, Store, User
 from tests.factories import (
@@ -42,6 +44,14 @@ def shared_data(relative: str) -> Path:
     if not path.exists():
         pytest.skip(f"shared data set {relative} is not here (../shared/data)")
     return path
+
+
+@pytest.fixture(autouse=True)
+def default_language() -> Iterator[None]:
+    """Each test starts in the site's default language, whatever a test before it chose."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
