@@ -275,3 +275,22 @@ def login_in_browser(page: Any, live_server: Any, email: str, password: str = PA
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(f"{live_server.url}/me/")
+
+
+DATABASE_FIXTURES = frozenset(
+    {"db", "transactional_db", "django_db_reset_sequences", "live_server"}
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A test marked `database_free` must not touch the database.
+
+    CI's PostgreSQL pass skips those tests (`-m "not database_free"`), since they give the same
+    answer on SQLite and on PostgreSQL; the README's test command runs them all.
+    """
+    for item in items:
+        if item.get_closest_marker("database_free") is None:
+            continue
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if item.get_closest_marker("django_db") is not None or fixtures & DATABASE_FIXTURES:
+            raise pytest.UsageError(f"{item.nodeid} is marked database_free but uses the database")

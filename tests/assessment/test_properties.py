@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -17,6 +18,8 @@ from jewelguard.assessment.scoring import (
 )
 from jewelguard.intel.levels import LocalCrimeLevel
 from tests.assessment.conftest import score
+
+pytestmark = pytest.mark.database_free
 
 BOOK = questionnaire()
 SCENARIOS = [a.id for a in BOOK.file.scenarios]

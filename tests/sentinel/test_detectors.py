@@ -21,6 +21,8 @@ from tests.conftest import shared_data
 onnx = pytest.importorskip("onnx")
 from onnx import TensorProto, helper, numpy_helper  # noqa: E402
 
+pytestmark = pytest.mark.database_free
+
 
 def test_ssdlite_finds_both_players_in_basketball1():
     # given a picture of two people playing ball (640x480)

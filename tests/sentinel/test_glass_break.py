@@ -22,9 +22,12 @@ from jewelguard.sentinel.pipeline.audio import (
 )
 from tests.sentinel import sounds
 
-pytestmark = pytest.mark.skipif(
-    not sounds.GLASS.is_dir(), reason="the shared glass sounds (../shared/data) are absent"
-)
+pytestmark = [
+    pytest.mark.database_free,
+    pytest.mark.skipif(
+        not sounds.GLASS.is_dir(), reason="the shared glass sounds (../shared/data) are absent"
+    ),
+]
 
 
 @pytest.fixture(scope="module")

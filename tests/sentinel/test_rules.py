@@ -18,6 +18,8 @@ from jewelguard.sentinel.pipeline.rules import (
 from jewelguard.sentinel.pipeline.types import Box, CameraSetup, SoundEvent, Track, Zone
 from jewelguard.sentinel.pipeline.zones import ZonePresence, point_in_polygon
 
+pytestmark = pytest.mark.database_free
+
 CASE = Zone(name="case", kind="showcase", polygon=((0.5, 0.0), (1.0, 0.0), (1.0, 1.0), (0.5, 1.0)))
 DOOR = Zone(name="door", kind="door", polygon=((0.0, 0.0), (0.2, 0.0), (0.2, 1.0), (0.0, 1.0)))
 STREET = Zone(

@@ -3,10 +3,14 @@ for exactly what is synthetic in them)."""
 
 from __future__ import annotations
 
+import pytest
+
 from jewelguard.sentinel.pipeline import analyzer_build
 from jewelguard.sentinel.pipeline.offline import WHOLE_VIEW_SETUP
 from jewelguard.sentinel.pipeline.video import video_frames
 from tests.sentinel.clips import STORE, clip_compose, clip_play
+
+pytestmark = pytest.mark.database_free
 
 
 def _vtest_hits(path: str, *, is_open: bool, seconds: float) -> list:
